@@ -1,0 +1,75 @@
+"""Shared pieces: source citations and constraint helpers."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SourceParagraph(models.Model):
+    """One paragraph of a source article, quoted exactly; data rows cite it."""
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    article = models.CharField(_("article"), max_length=200)
+    number = models.PositiveSmallIntegerField(_("paragraph number"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["article", "number"]
+        verbose_name = _("source paragraph")
+        verbose_name_plural = _("source paragraphs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="sourceparagraph_article_number_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article} ¶{self.number}"
+
+
+class Sourced(models.Model):
+    """A row that can cite the paragraph of the source article it was built from."""
+
+    source = models.ForeignKey(
+        SourceParagraph,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("source"),
+        help_text=_("The paragraph of the source article this record was taken from."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def non_negative(field, model_name):
+    """A named check constraint: ``field`` is ≥ 0 (or empty)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0}),
+        name=f"{model_name}_{field}_non_negative",
+        violation_error_message=_("Amounts and lengths cannot be negative."),
+    )
+
+
+def percent_range(field, model_name):
+    """A named check constraint: ``field`` is between 0 and 100 (or empty)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0, f"{field}__lte": 100}),
+        name=f"{model_name}_{field}_0_100",
+        violation_error_message=_("A percentage must be between 0 and 100."),
+    )
+
+
+def money_field(verbose_name, **kwargs):
+    """Money in 万元 (ten thousand yuan), two decimals."""
+    kwargs.setdefault("null", True)
+    kwargs.setdefault("blank", True)
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+def length_field(verbose_name, **kwargs):
+    kwargs.setdefault("null", True)
+    kwargs.setdefault("blank", True)
+    return models.DecimalField(verbose_name, max_digits=10, decimal_places=3, **kwargs)

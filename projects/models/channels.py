@@ -1,0 +1,79 @@
+from django.db import models
+from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .base import Sourced, length_field, non_negative
+
+
+class ChannelQuerySet(models.QuerySet):
+    def with_plan_flag(self):
+        from .plans import Plan
+
+        return self.annotate(has_plan=Exists(Plan.objects.filter(channel=OuterRef("pk"))))
+
+    def for_list(self):
+        return (
+            self.select_related("street", "maintaining_unit", "source")
+            .with_plan_flag()
+            .annotate(project_count=Count("projects", distinct=True))
+        )
+
+    def condition_counts(self):
+        """{condition: count} over this queryset, every condition present (0 when none)."""
+        counts = dict(
+            self.order_by().values_list("condition").annotate(n=Count("pk")).values_list(
+                "condition", "n"
+            )
+        )
+        return [(value, label, counts.get(value, 0)) for value, label in Channel.Condition.choices]
+
+
+class Channel(Sourced):
+    """A drainage channel (排洪渠) or other urban water body."""
+
+    class Condition(models.TextChoices):
+        SEVERE = "severe", _("Severely black-odorous")
+        LIGHT = "light", _("Lightly black-odorous")
+        BLACK_ODOROUS = "black_odorous", _("Black-odorous, not graded")
+        CLEAR = "clear", _("Not black-odorous")
+        UNKNOWN = "unknown", _("Not assessed")
+
+    code = models.CharField(
+        _("code"), max_length=30, unique=True, null=True, blank=True,
+        error_messages={"unique": _("A channel with this code already exists.")},
+    )
+    name = models.CharField(
+        _("name"), max_length=100, unique=True,
+        error_messages={"unique": _("A channel with this name already exists.")},
+    )
+    street = models.ForeignKey(
+        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="channels_in_street", verbose_name=_("street or town"),
+        limit_choices_to={"kind": "street"},
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    length_km = length_field(_("length (km)"))
+    receiving_water = models.CharField(_("receiving water"), max_length=100, blank=True)
+    maintaining_unit = models.ForeignKey(
+        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="maintained_channels", verbose_name=_("maintaining unit"),
+    )
+    condition = models.CharField(
+        _("condition"), max_length=20, choices=Condition.choices, default=Condition.UNKNOWN
+    )
+    condition_note = models.TextField(_("condition note"), blank=True)
+
+    objects = ChannelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("drainage channel")
+        verbose_name_plural = _("drainage channels")
+        constraints = [non_negative("length_km", "channel")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:channel-detail", args=[self.pk])
