@@ -22,9 +22,10 @@ class ChannelQuerySet(models.QuerySet):
     def condition_counts(self):
         """{condition: count} over this queryset, every condition present (0 when none)."""
         counts = dict(
-            self.order_by().values_list("condition").annotate(n=Count("pk")).values_list(
-                "condition", "n"
-            )
+            self.order_by()
+            .values_list("condition")
+            .annotate(n=Count("pk"))
+            .values_list("condition", "n")
         )
         return [(value, label, counts.get(value, 0)) for value, label in Channel.Condition.choices]
 
@@ -40,24 +41,38 @@ class Channel(Sourced):
         UNKNOWN = "unknown", _("Not assessed")
 
     code = models.CharField(
-        _("code"), max_length=30, unique=True, null=True, blank=True,
+        _("code"),
+        max_length=30,
+        unique=True,
+        null=True,
+        blank=True,
         error_messages={"unique": _("A channel with this code already exists.")},
     )
     name = models.CharField(
-        _("name"), max_length=100, unique=True,
+        _("name"),
+        max_length=100,
+        unique=True,
         error_messages={"unique": _("A channel with this name already exists.")},
     )
     street = models.ForeignKey(
-        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="channels_in_street", verbose_name=_("street or town"),
+        "ResponsibleUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="channels_in_street",
+        verbose_name=_("street or town"),
         limit_choices_to={"kind": "street"},
     )
     location = models.CharField(_("location"), max_length=200, blank=True)
     length_km = length_field(_("length (km)"))
     receiving_water = models.CharField(_("receiving water"), max_length=100, blank=True)
     maintaining_unit = models.ForeignKey(
-        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="maintained_channels", verbose_name=_("maintaining unit"),
+        "ResponsibleUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="maintained_channels",
+        verbose_name=_("maintaining unit"),
     )
     condition = models.CharField(
         _("condition"), max_length=20, choices=Condition.choices, default=Condition.UNKNOWN

@@ -20,7 +20,8 @@ class InterceptionBatch(Project):
     are ``villages``."""
 
     batch_number = models.PositiveSmallIntegerField(
-        _("batch number"), unique=True,
+        _("batch number"),
+        unique=True,
         error_messages={"unique": _("A batch with this number already exists.")},
     )
     village_count = models.PositiveIntegerField(
@@ -51,7 +52,9 @@ class VillageWork(Sourced):
     """The interception works of one named village in a batch."""
 
     batch = models.ForeignKey(
-        InterceptionBatch, on_delete=models.CASCADE, related_name="villages",
+        InterceptionBatch,
+        on_delete=models.CASCADE,
+        related_name="villages",
         verbose_name=_("batch"),
     )
     sequence = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -65,7 +68,8 @@ class VillageWork(Sourced):
         verbose_name_plural = _("village interception works")
         constraints = [
             models.UniqueConstraint(
-                fields=["batch", "name"], name="villagework_batch_name_unique",
+                fields=["batch", "name"],
+                name="villagework_batch_name_unique",
                 violation_error_message=_("This village is already listed in the batch."),
             ),
             non_negative("pipe_length_m", "villagework"),

@@ -27,9 +27,7 @@ class PipeSurveyCampaign(Project):
             models.CheckConstraint(
                 condition=Q(qv_km__lte=F("surveyed_km")) & Q(cctv_km__lte=F("surveyed_km")),
                 name="pipesurveycampaign_inspected_within_surveyed",
-                violation_error_message=_(
-                    "Inspected lengths cannot exceed the surveyed length."
-                ),
+                violation_error_message=_("Inspected lengths cannot exceed the surveyed length."),
             ),
         ]
 
@@ -52,21 +50,35 @@ class PipeSurveyCampaign(Project):
 
 class PumpingStation(Sourced):
     name = models.CharField(
-        _("name"), max_length=100, unique=True,
+        _("name"),
+        max_length=100,
+        unique=True,
         error_messages={"unique": _("A pumping station with this name already exists.")},
     )
     street = models.ForeignKey(
-        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="stations_in_street", verbose_name=_("street or town"),
+        "ResponsibleUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stations_in_street",
+        verbose_name=_("street or town"),
         limit_choices_to={"kind": "street"},
     )
     maintaining_unit = models.ForeignKey(
-        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="maintained_stations", verbose_name=_("maintaining unit"),
+        "ResponsibleUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="maintained_stations",
+        verbose_name=_("maintaining unit"),
     )
     channel = models.ForeignKey(
-        "Channel", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="pumping_stations", verbose_name=_("channel"),
+        "Channel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pumping_stations",
+        verbose_name=_("channel"),
     )
     note = models.TextField(_("note"), blank=True)
 
@@ -92,20 +104,26 @@ class PipeConstructionBatch(Project):
     stations, and the channels whose interception it includes (``Project.channels``)."""
 
     batch_number = models.PositiveSmallIntegerField(
-        _("batch number"), unique=True,
+        _("batch number"),
+        unique=True,
         error_messages={"unique": _("A batch with this number already exists.")},
     )
     new_pipe_km = length_field(_("new pipes (km)"))
     stations_renovated = models.PositiveIntegerField(
-        _("pumping stations renovated"), null=True, blank=True,
+        _("pumping stations renovated"),
+        null=True,
+        blank=True,
         help_text=_("The total the source declares, named or not."),
     )
     renovated_stations = models.ManyToManyField(
-        PumpingStation, blank=True, related_name="construction_batches",
+        PumpingStation,
+        blank=True,
+        related_name="construction_batches",
         verbose_name=_("named pumping stations"),
     )
     channel_list_partial = models.BooleanField(
-        _("channel list is partial"), default=False,
+        _("channel list is partial"),
+        default=False,
         help_text=_("The source lists some of the channels and says “and others”."),
     )
 

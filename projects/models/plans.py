@@ -18,7 +18,10 @@ class Plan(Sourced):
         COMPLETED = "completed", _("Completed")
 
     channel = models.OneToOneField(
-        "Channel", on_delete=models.CASCADE, related_name="plan", verbose_name=_("channel"),
+        "Channel",
+        on_delete=models.CASCADE,
+        related_name="plan",
+        verbose_name=_("channel"),
         error_messages={"unique": _("This channel already has a plan.")},
     )
     title = models.CharField(_("title"), max_length=200)
@@ -28,12 +31,20 @@ class Plan(Sourced):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     compiled_by = models.ForeignKey(
-        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="compiled_plans", verbose_name=_("compiled by"),
+        "ResponsibleUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compiled_plans",
+        verbose_name=_("compiled by"),
     )
     approved_by = models.ForeignKey(
-        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="approved_plans", verbose_name=_("approved by"),
+        "ResponsibleUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_plans",
+        verbose_name=_("approved by"),
     )
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -112,9 +123,7 @@ class Problem(Sourced):
     description = models.TextField(_("description"), blank=True)
     cause = models.TextField(_("cause"), blank=True)
     how_found = models.CharField(_("how found"), max_length=20, choices=Found.choices, blank=True)
-    severity = models.CharField(
-        _("severity"), max_length=10, choices=Severity.choices, blank=True
-    )
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
 
     objects = ProblemQuerySet.as_manager()
 
@@ -189,11 +198,17 @@ class Task(Sourced):
         Target, blank=True, related_name="tasks", verbose_name=_("targets served")
     )
     lead_unit = models.ForeignKey(
-        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="led_tasks", verbose_name=_("lead unit"),
+        "ResponsibleUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_tasks",
+        verbose_name=_("lead unit"),
     )
     supporting_units = models.ManyToManyField(
-        "ResponsibleUnit", blank=True, related_name="supported_tasks",
+        "ResponsibleUnit",
+        blank=True,
+        related_name="supported_tasks",
         verbose_name=_("supporting units"),
     )
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
@@ -253,12 +268,20 @@ class Measure(Sourced):
     name = models.CharField(_("measure"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     technique = models.ForeignKey(
-        "Technique", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="measures", verbose_name=_("technique"),
+        "Technique",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("technique"),
     )
     project = models.ForeignKey(
-        "Project", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="measures", verbose_name=_("project"),
+        "Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measures",
+        verbose_name=_("project"),
     )
     scale = models.CharField(_("scale"), max_length=100, blank=True)
     investment_wan = money_field(_("investment (10k yuan)"))
@@ -279,8 +302,12 @@ class Responsibility(Sourced):
         Plan, on_delete=models.CASCADE, related_name="responsibilities", verbose_name=_("plan")
     )
     unit = models.ForeignKey(
-        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="responsibilities", verbose_name=_("unit"),
+        "ResponsibleUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsibilities",
+        verbose_name=_("unit"),
     )
     duty = models.TextField(_("duty"))
     person = models.CharField(_("responsible person"), max_length=50, blank=True)

@@ -1,6 +1,8 @@
 """Engineering projects in the six work streams, their monthly progress, techniques, and the
 policies that frame them."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import (
@@ -86,11 +88,7 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def for_table(self):
-        return (
-            self.with_progress()
-            .select_related("lead_unit")
-            .prefetch_related("channels", "techniques")
-        )
+        return self.with_progress().select_related("lead_unit").prefetch_related("channels")
 
     def overdue_first(self):
         return self.order_by("-is_overdue", "planned_end", "stream", "name")
@@ -109,7 +107,9 @@ class Project(Sourced):
         CANCELLED = "cancelled", _("Cancelled")
 
     name = models.CharField(
-        _("name"), max_length=200, unique=True,
+        _("name"),
+        max_length=200,
+        unique=True,
         error_messages={"unique": _("A project with this name already exists.")},
     )
     stream = models.PositiveSmallIntegerField(_("work stream"), choices=Stream.choices)
@@ -121,12 +121,20 @@ class Project(Sourced):
         Technique, blank=True, related_name="projects", verbose_name=_("techniques")
     )
     lead_unit = models.ForeignKey(
-        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="led_projects", verbose_name=_("responsible unit"),
+        "ResponsibleUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_projects",
+        verbose_name=_("responsible unit"),
     )
     contractor = models.ForeignKey(
-        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="contracted_projects", verbose_name=_("contractor"),
+        "ResponsibleUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracted_projects",
+        verbose_name=_("contractor"),
     )
     responsible_person = models.CharField(_("responsible person"), max_length=50, blank=True)
     investment_wan = money_field(_("investment (10k yuan)"))
@@ -190,8 +198,12 @@ class ProgressReport(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("reported by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -220,7 +232,7 @@ class ProgressReport(models.Model):
         return f"{self.project} {self.month:%Y-%m}"
 
     def save(self, *args, **kwargs):
-        if self.month:
+        if isinstance(self.month, datetime.date):
             self.month = self.month.replace(day=1)
         super().save(*args, **kwargs)
 
@@ -239,8 +251,12 @@ class Policy(Sourced):
         _("work stream"), choices=Stream.choices, null=True, blank=True
     )
     issued_by = models.ForeignKey(
-        "ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="policies", verbose_name=_("issued by"),
+        "ResponsibleUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="policies",
+        verbose_name=_("issued by"),
     )
     summary = models.TextField(_("summary"), blank=True)
 

@@ -1,12 +1,95 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import DetailView, ListView
+from django.shortcuts import get_object_or_404
+from django.views.generic import TemplateView
 
-from projects.models import Channel
+from projects.filters import ChannelFilter
+from projects.models import Channel, Measure, Problem, Project, Responsibility, Target, Task
+from projects.tables import (
+    ChannelProjectTable,
+    ChannelTable,
+    MeasureTable,
+    ProblemTable,
+    ResponsibilityTable,
+    TargetTable,
+    TaskPlanTable,
+    TaskProgressTable,
+)
+
+from .base import ListPage, TablesMixin
 
 
-class ChannelListView(LoginRequiredMixin, ListView):
+class ChannelListView(ListPage):
     model = Channel
+    table_class = ChannelTable
+    filterset_class = ChannelFilter
+    template_name = "projects/channel_list.html"
+    export_name = "channels"
+
+    def get_queryset(self):
+        return Channel.objects.for_list()
 
 
-class ChannelDetailView(LoginRequiredMixin, DetailView):
-    model = Channel
+class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
+    """The channel with its one-river-one-policy plan (five lists) beside the progress of its
+    tasks and projects, and what keeps the plan from being complete."""
+
+    template_name = "projects/channel_detail.html"
+
+    def get_channel(self):
+        if not hasattr(self, "_channel"):
+            self._channel = get_object_or_404(
+                Channel.objects.select_related(
+                    "street",
+                    "maintaining_unit",
+                    "source",
+                    "plan__compiled_by",
+                    "plan__approved_by",
+                    "plan__source",
+                ),
+                pk=self.kwargs["pk"],
+            )
+        return self._channel
+
+    @property
+    def export_name(self):
+        return f"channel-{self.kwargs['pk']}"
+
+    def get_plan(self):
+        return getattr(self.get_channel(), "plan", None)
+
+    def build_tables(self):
+        channel = self.get_channel()
+        plan = self.get_plan()
+        projects = Project.objects.filter(channels=channel).for_table().overdue_first()
+        tables = {"projects": ChannelProjectTable(projects)}
+        if plan is None:
+            return tables
+        tasks = Task.objects.filter(plan=plan)
+        return {
+            "problems": ProblemTable(Problem.objects.filter(plan=plan).with_task_count()),
+            "targets": TargetTable(Target.objects.filter(plan=plan)),
+            "tasks": TaskPlanTable(tasks.prefetch_related("problems", "targets")),
+            "measures": MeasureTable(
+                Measure.objects.filter(plan=plan).select_related("technique", "project")
+            ),
+            "responsibilities": ResponsibilityTable(
+                Responsibility.objects.filter(plan=plan).select_related("unit")
+            ),
+            "progress": TaskProgressTable(tasks.for_table()),
+            **tables,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        channel = self.get_channel()
+        plan = self.get_plan()
+        context["channel"] = channel
+        context["plan"] = plan
+        if plan is not None:
+            context["warnings"] = plan.completeness_warnings(
+                Problem.objects.filter(plan=plan).with_task_count(),
+                Task.objects.filter(plan=plan).only(
+                    "content", "lead_unit", "responsible_person", "deadline"
+                ),
+            )
+        return context

@@ -1,6 +1,43 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
+from projects.filters import PumpingStationFilter
+from projects.models import PipeConstructionBatch, PipeSurveyCampaign, PumpingStation
+from projects.tables import ConstructionBatchTable, PumpingStationTable, SurveyCampaignTable
 
-class PipeNetworkView(LoginRequiredMixin, TemplateView):
+from .base import TablesMixin
+
+
+class PipeNetworkView(LoginRequiredMixin, TablesMixin, TemplateView):
+    """The survey campaign (with QV and CCTV shares), construction batches, pumping stations."""
+
     template_name = "projects/pipes.html"
+    export_name = "pipe-network"
+
+    def get_station_filter(self):
+        if not hasattr(self, "_station_filter"):
+            self._station_filter = PumpingStationFilter(
+                self.request.GET or None,
+                queryset=PumpingStation.objects.select_related(
+                    "street", "maintaining_unit", "channel"
+                ).prefetch_related("construction_batches"),
+                request=self.request,
+                prefix="stations",
+            )
+        return self._station_filter
+
+    def build_tables(self):
+        return {
+            "survey": SurveyCampaignTable(PipeSurveyCampaign.objects.with_progress()),
+            "construction": ConstructionBatchTable(
+                PipeConstructionBatch.objects.for_table().prefetch_related(
+                    "renovated_stations", "channels"
+                )
+            ),
+            "stations": PumpingStationTable(self.get_station_filter().qs),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["station_filter"] = self.get_station_filter()
+        return context

@@ -1,12 +1,71 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import DetailView, ListView
+from django.shortcuts import get_object_or_404
+from django.views.generic import TemplateView
 
-from projects.models import Project
+from projects.filters import ProjectFilter
+from projects.models import ProgressReport, Project
+from projects.tables import MeasureTable, ProgressReportTable, ProjectTable
+
+from .base import ListPage, TablesMixin
 
 
-class ProjectListView(LoginRequiredMixin, ListView):
+class ProjectListView(ListPage):
     model = Project
+    table_class = ProjectTable
+    filterset_class = ProjectFilter
+    template_name = "projects/project_list.html"
+    export_name = "projects"
+
+    def get_queryset(self):
+        return Project.objects.for_table().overdue_first()
 
 
-class ProjectDetailView(LoginRequiredMixin, DetailView):
-    model = Project
+class ProjectDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
+    """A project with its monthly progress reports and cumulative investment."""
+
+    template_name = "projects/project_detail.html"
+
+    @property
+    def export_name(self):
+        return f"project-{self.kwargs['pk']}"
+
+    def get_project(self):
+        if not hasattr(self, "_project"):
+            self._project = get_object_or_404(
+                Project.objects.with_progress()
+                .select_related(
+                    "lead_unit",
+                    "contractor",
+                    "source",
+                    "interceptionbatch",
+                    "pipesurveycampaign",
+                    "pipeconstructionbatch",
+                )
+                .prefetch_related("channels", "techniques"),
+                pk=self.kwargs["pk"],
+            )
+        return self._project
+
+    def build_tables(self):
+        project = self.get_project()
+        reports = (
+            ProgressReport.objects.filter(project=project)
+            .with_cumulative()
+            .select_related("reported_by")
+        )
+        return {
+            "reports": ProgressReportTable(reports),
+            "measures": MeasureTable(
+                project.measures.select_related("technique", "project"),
+                exclude=("project",),
+            ),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = self.get_project()
+        context["project"] = project
+        context["batch"] = getattr(project, "interceptionbatch", None)
+        context["campaign"] = getattr(project, "pipesurveycampaign", None)
+        context["construction"] = getattr(project, "pipeconstructionbatch", None)
+        return context

@@ -1,0 +1,92 @@
+"""django-filter filter sets for every list page."""
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Channel, InterceptionBatch, Project, PumpingStation, ResponsibleUnit, Stream
+
+YES_NO = ((True, _("Yes")), (False, _("No")))
+
+
+def units_of(kind=None):
+    def queryset(request):
+        units = ResponsibleUnit.objects.all()
+        return units.filter(kind=kind) if kind else units
+
+    return queryset
+
+
+class SearchFilterSet(filters.FilterSet):
+    """A free-text box over ``search_fields``."""
+
+    search_fields = ()
+    q = filters.CharFilter(label=_("Search"), method="search")
+
+    def search(self, queryset, name, value):
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class ChannelFilter(SearchFilterSet):
+    search_fields = ("name", "code", "location")
+    street = filters.ModelChoiceFilter(label=_("Street or town"), queryset=units_of("street"))
+    condition = filters.ChoiceFilter(label=_("Condition"), choices=Channel.Condition.choices)
+    maintaining_unit = filters.ModelChoiceFilter(label=_("Maintaining unit"), queryset=units_of())
+    has_plan = filters.TypedChoiceFilter(
+        label=_("Has plan"), choices=YES_NO, coerce=lambda v: v == "True", method="filter_plan"
+    )
+
+    class Meta:
+        model = Channel
+        fields = ("q", "street", "condition", "maintaining_unit", "has_plan")
+
+    def filter_plan(self, queryset, name, value):
+        return queryset.filter(has_plan=value)
+
+
+def channels_with_projects(request):
+    return Channel.objects.filter(projects__isnull=False).distinct()
+
+
+class ProjectFilter(SearchFilterSet):
+    search_fields = ("name", "description")
+    stream = filters.ChoiceFilter(label=_("Work stream"), choices=Stream.choices)
+    status = filters.ChoiceFilter(label=_("Status"), choices=Project.Status.choices)
+    channel = filters.ModelChoiceFilter(
+        label=_("Channel"), field_name="channels", queryset=channels_with_projects
+    )
+    overdue = filters.TypedChoiceFilter(
+        label=_("Overdue"), choices=YES_NO, coerce=lambda v: v == "True", method="filter_overdue"
+    )
+
+    class Meta:
+        model = Project
+        fields = ("q", "stream", "status", "channel", "overdue")
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(is_overdue=value)
+
+
+class BatchFilter(SearchFilterSet):
+    search_fields = ("name", "villages__name")
+    status = filters.ChoiceFilter(label=_("Status"), choices=Project.Status.choices)
+
+    class Meta:
+        model = InterceptionBatch
+        fields = ("q", "status")
+
+    def search(self, queryset, name, value):
+        return super().search(queryset, name, value).distinct()
+
+
+class PumpingStationFilter(SearchFilterSet):
+    search_fields = ("name", "note")
+    street = filters.ModelChoiceFilter(label=_("Street or town"), queryset=units_of("street"))
+    maintaining_unit = filters.ModelChoiceFilter(label=_("Maintaining unit"), queryset=units_of())
+
+    class Meta:
+        model = PumpingStation
+        fields = ("q", "street", "maintaining_unit")

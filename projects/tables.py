@@ -1,0 +1,470 @@
+"""django-tables2 tables. Columns that render HTML give clean export values through
+``value_<column>`` or the column's ``value``."""
+
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from . import formatting
+from .models import (
+    Channel,
+    InterceptionBatch,
+    Measure,
+    PipeConstructionBatch,
+    PipeSurveyCampaign,
+    Problem,
+    ProgressReport,
+    Project,
+    PumpingStation,
+    Responsibility,
+    Target,
+    Task,
+    VillageWork,
+)
+from .templatetags.waterworks import pct, progress, qty, wan
+
+NOT_GIVEN = _("not given")
+
+
+def not_given():
+    return format_html('<span class="na">{}</span>', NOT_GIVEN)
+
+
+class MoneyColumn(tables.Column):
+    """万元 with two decimals; empty cells say the source gives no value."""
+
+    def __init__(self, *args, total=False, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        if total:
+            kwargs["footer"] = self.total
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+
+    def total(self, table):
+        values = [getattr(row, self.accessor or "", None) for row in table.data]
+        return wan(sum(v for v in values if v is not None))
+
+    def render(self, value):
+        return wan(value)
+
+    def value(self, value):
+        return value
+
+
+class QuantityColumn(MoneyColumn):
+    def render(self, value):
+        return qty(value)
+
+    def total(self, table):
+        values = [getattr(row, self.accessor or "", None) for row in table.data]
+        return qty(sum(v for v in values if v is not None))
+
+
+class PercentBarColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("attrs", {"td": {"class": "bar"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        if value is None:
+            return format_html('<span class="na">{}</span>', _("not reported"))
+        context = progress(value, getattr(record, "is_overdue", False))
+        return format_html(
+            '<div class="progress{}" title="{}"><span style="width:{}%"></span></div>'
+            '<span class="progress-label">{}</span>',
+            " overdue" if context["overdue"] else "",
+            formatting.percent(value),
+            f"{context['width']:.0f}",
+            formatting.percent(value),
+        )
+
+    def value(self, value):
+        return value
+
+
+class BadgeColumn(tables.Column):
+    """A choice rendered as a coloured badge: ``badge-<value>`` in the stylesheet."""
+
+    def render(self, value, record, bound_column):
+        raw = getattr(record, bound_column.accessor, "")
+        return format_html('<span class="badge badge-{}">{}</span>', raw, value)
+
+
+class OverdueColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("verbose_name", _("Overdue"))
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("accessor", "is_overdue")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        if value:
+            return format_html('<span class="badge badge-overdue">{}</span>', _("Overdue"))
+        return ""
+
+    def value(self, value):
+        return _("Overdue") if value else ""
+
+
+class NotGivenColumn(tables.Column):
+    """A plain column that says “not given” instead of a dash."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", not_given)
+        super().__init__(*args, **kwargs)
+
+
+def _names(items):
+    return "、".join(str(item) for item in items)
+
+
+class UnitsColumn(tables.ManyToManyColumn):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("separator", "、")
+        kwargs.setdefault("orderable", False)
+        super().__init__(*args, **kwargs)
+
+
+# --- channels -------------------------------------------------------------------------------
+
+
+class ChannelTable(tables.Table):
+    name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
+    code = NotGivenColumn()
+    street = NotGivenColumn()
+    condition = BadgeColumn()
+    maintaining_unit = NotGivenColumn()
+    length_km = QuantityColumn()
+    has_plan = tables.BooleanColumn(verbose_name=_("Has plan"), yesno=("✔", "✘"))
+    project_count = tables.Column(verbose_name=_("Projects"), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        model = Channel
+        fields = (
+            "name",
+            "code",
+            "street",
+            "condition",
+            "has_plan",
+            "maintaining_unit",
+            "length_km",
+            "project_count",
+        )
+        order_by = ("name",)
+
+    def value_has_plan(self, value):
+        return _("Yes") if value else _("No")
+
+
+# --- projects ------------------------------------------------------------------------------
+
+
+class ProjectTable(tables.Table):
+    name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
+    stream = tables.Column()
+    status = BadgeColumn()
+    percent = PercentBarColumn(verbose_name=_("Progress"))
+    is_overdue = OverdueColumn()
+    investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"))
+    cumulative_investment_wan = MoneyColumn(verbose_name=_("Invested to date (10k yuan)"))
+    lead_unit = NotGivenColumn()
+    planned_end = tables.DateColumn(default=not_given)
+    channels = tables.ManyToManyColumn(separator="、", orderable=False, linkify_item=True)
+
+    class Meta:
+        model = Project
+        fields = (
+            "name",
+            "stream",
+            "status",
+            "percent",
+            "is_overdue",
+            "investment_wan",
+            "cumulative_investment_wan",
+            "lead_unit",
+            "planned_end",
+            "channels",
+        )
+
+    def render_stream(self, record, value):
+        return format_html(
+            '<span class="stream stream-{}" title="{}">{}</span>',
+            record.stream,
+            value,
+            record.stream_character,
+        )
+
+    def value_stream(self, record, value):
+        return f"{record.stream_character} {value}"
+
+
+class ChannelProjectTable(ProjectTable):
+    class Meta(ProjectTable.Meta):
+        exclude = ("channels", "planned_end")
+
+
+# --- plan lists ---------------------------------------------------------------------------
+
+
+class ProblemTable(tables.Table):
+    title = tables.Column()
+    category = tables.Column()
+    how_found = NotGivenColumn()
+    cause = NotGivenColumn()
+    task_count = tables.Column(verbose_name=_("Tasks"), attrs={"td": {"class": "num"}})
+
+    class Meta:
+        model = Problem
+        fields = ("title", "category", "description", "cause", "how_found", "task_count")
+
+    def render_task_count(self, value):
+        if not value:
+            return format_html('<span class="badge badge-warning">{}</span>', _("No task"))
+        return value
+
+
+class TargetTable(tables.Table):
+    target_date = tables.DateColumn(default=not_given)
+    achieved = tables.BooleanColumn(null=True, yesno=("✔", "—"))
+
+    class Meta:
+        model = Target
+        fields = ("indicator", "baseline", "target_value", "target_date", "achieved")
+
+    def render_achieved(self, value):
+        return _("Achieved") if value else (_("Not yet") if value is False else not_given())
+
+    def value_achieved(self, value):
+        return self.render_achieved(value)
+
+
+class TaskPlanTable(tables.Table):
+    """The task list as the plan states it: what, how much, for which problems and targets."""
+
+    problems = tables.ManyToManyColumn(separator="、", orderable=False, verbose_name=_("Problems"))
+    targets = tables.ManyToManyColumn(separator="、", orderable=False, verbose_name=_("Targets"))
+    quantity = NotGivenColumn()
+
+    class Meta:
+        model = Task
+        fields = ("content", "quantity", "problems", "targets")
+
+
+class TaskProgressTable(tables.Table):
+    """Who answers for each task, by when, and how far it has got."""
+
+    content = tables.Column()
+    lead_unit = NotGivenColumn()
+    supporting_units = UnitsColumn()
+    responsible_person = NotGivenColumn()
+    effective_deadline = tables.DateColumn(verbose_name=_("Deadline"), default=not_given)
+    status = BadgeColumn()
+    is_overdue = OverdueColumn()
+    percent_complete = PercentBarColumn(verbose_name=_("Progress"))
+
+    class Meta:
+        model = Task
+        fields = (
+            "content",
+            "lead_unit",
+            "supporting_units",
+            "responsible_person",
+            "effective_deadline",
+            "status",
+            "is_overdue",
+            "percent_complete",
+        )
+
+
+class MeasureTable(tables.Table):
+    technique = NotGivenColumn()
+    project = tables.Column(linkify=True, default=not_given)
+    scale = NotGivenColumn()
+    investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"))
+
+    class Meta:
+        model = Measure
+        fields = ("name", "category", "technique", "project", "scale", "investment_wan")
+
+
+class ResponsibilityTable(tables.Table):
+    unit = NotGivenColumn()
+    person = NotGivenColumn()
+
+    class Meta:
+        model = Responsibility
+        fields = ("unit", "duty", "person")
+
+
+# --- monthly progress ------------------------------------------------------------------------
+
+
+class ProgressReportTable(tables.Table):
+    month = tables.DateColumn(format="Y-m")
+    percent_complete = PercentBarColumn()
+    investment_this_month_wan = MoneyColumn(total=True)
+    cumulative_investment_wan = MoneyColumn(verbose_name=_("Cumulative investment (10k yuan)"))
+    reported_by = tables.Column(default="")
+
+    class Meta:
+        model = ProgressReport
+        fields = (
+            "month",
+            "percent_complete",
+            "investment_this_month_wan",
+            "cumulative_investment_wan",
+            "note",
+            "reported_by",
+        )
+        order_by = ("month",)
+
+
+# --- interception --------------------------------------------------------------------------
+
+
+class BatchTable(tables.Table):
+    batch_number = tables.Column(footer=_("Total"))
+    name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
+    investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"), total=True)
+    village_count = tables.Column(
+        footer=lambda table: sum(row.village_count for row in table.data),
+        attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
+    )
+    named_count = tables.Column(verbose_name=_("Named villages"), attrs={"td": {"class": "num"}})
+    status = BadgeColumn()
+    percent = PercentBarColumn(verbose_name=_("Progress"))
+
+    class Meta:
+        model = InterceptionBatch
+        fields = (
+            "batch_number",
+            "name",
+            "investment_wan",
+            "village_count",
+            "named_count",
+            "status",
+            "percent",
+        )
+        order_by = ("batch_number",)
+
+    def render_named_count(self, value, record):
+        return _("%(named)s of %(total)s named") % {"named": value, "total": record.village_count}
+
+    def value_named_count(self, value):
+        return value
+
+
+class VillageTable(tables.Table):
+    pipe_length_m = QuantityColumn()
+    note = tables.Column(default="")
+
+    class Meta:
+        model = VillageWork
+        fields = ("sequence", "name", "pipe_length_m", "note")
+
+
+# --- pipe network --------------------------------------------------------------------------
+
+
+class SurveyCampaignTable(tables.Table):
+    name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
+    investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"))
+    surveyed_km = QuantityColumn()
+    qv_km = QuantityColumn()
+    qv_share = tables.Column(verbose_name=_("QV share"), orderable=False, empty_values=())
+    cctv_km = QuantityColumn()
+    cctv_share = tables.Column(verbose_name=_("CCTV share"), orderable=False, empty_values=())
+    status = BadgeColumn()
+
+    class Meta:
+        model = PipeSurveyCampaign
+        fields = (
+            "name",
+            "investment_wan",
+            "surveyed_km",
+            "qv_km",
+            "qv_share",
+            "cctv_km",
+            "cctv_share",
+            "status",
+        )
+
+    def render_qv_share(self, value):
+        return pct(value)
+
+    def render_cctv_share(self, value):
+        return pct(value)
+
+    def value_qv_share(self, value):
+        return formatting.percent(value)
+
+    def value_cctv_share(self, value):
+        return formatting.percent(value)
+
+
+class ConstructionBatchTable(tables.Table):
+    batch_number = tables.Column()
+    name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
+    new_pipe_km = QuantityColumn(total=True)
+    stations_renovated = QuantityColumn(total=True)
+    renovated_stations = tables.ManyToManyColumn(separator="、", orderable=False)
+    channels = tables.ManyToManyColumn(
+        separator="、",
+        orderable=False,
+        linkify_item=True,
+        verbose_name=_("Channels whose interception it includes"),
+    )
+    status = BadgeColumn()
+    approval = tables.Column(default="")
+
+    class Meta:
+        model = PipeConstructionBatch
+        fields = (
+            "batch_number",
+            "name",
+            "new_pipe_km",
+            "stations_renovated",
+            "renovated_stations",
+            "channels",
+            "status",
+            "approval",
+        )
+        order_by = ("batch_number",)
+
+    def render_channels(self, record, value):
+        names = format_html_join(
+            "、", '<a href="{}">{}</a>', ((c.get_absolute_url(), c.name) for c in value.all())
+        )
+        if record.channel_list_partial:
+            return format_html("{}{}", names, _(" and others"))
+        return names
+
+    def value_channels(self, record, value):
+        text = _names(value.all())
+        return f"{text}{_(' and others')}" if record.channel_list_partial else text
+
+    def render_renovated_stations(self, record, value):
+        named = list(value.all())
+        text = _names(named)
+        if record.stations_renovated and len(named) < record.stations_renovated:
+            return _("%(names)s (%(named)s of %(total)s named)") % {
+                "names": text,
+                "named": len(named),
+                "total": record.stations_renovated,
+            }
+        return text
+
+
+class PumpingStationTable(tables.Table):
+    name = tables.Column()
+    street = NotGivenColumn()
+    maintaining_unit = NotGivenColumn()
+    channel = tables.Column(linkify=True, default=not_given)
+    construction_batches = tables.ManyToManyColumn(
+        separator="、", orderable=False, linkify_item=True, verbose_name=_("Renovated in")
+    )
+
+    class Meta:
+        model = PumpingStation
+        fields = ("name", "street", "maintaining_unit", "channel", "construction_batches")
