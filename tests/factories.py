@@ -35,7 +35,8 @@ def add_bulk(n=1000, channel_for_some=None):
         for i in range(n)
     )
     Through = Project.channels.through
-    links = [Through(project_id=p.pk, channel_id=c.pk) for p, c in zip(projects, channels)]
+    pairs = zip(projects, channels, strict=True)
+    links = [Through(project_id=p.pk, channel_id=c.pk) for p, c in pairs]
     if channel_for_some is not None:
         links += [Through(project_id=p.pk, channel_id=channel_for_some.pk) for p in projects[:40]]
     Through.objects.bulk_create(links)

@@ -61,12 +61,11 @@ class TablesMixin:
         export_format = self.request.GET.get("_export")
         name = self.request.GET.get("_table")
         tables = self.get_tables()
-        if TableExport.is_valid_format(export_format) and export_format in EXPORT_FORMATS:
-            if name in tables:
-                exporter = TableExport(
-                    export_format, tables[name], dataset_kwargs={"title": str(name)[:31]}
-                )
-                return exporter.response(
-                    filename=export_filename(f"{self.export_name}-{name}", export_format)
-                )
+        if export_format in EXPORT_FORMATS and name in tables:
+            exporter = TableExport(
+                export_format, tables[name], dataset_kwargs={"title": str(name)[:31]}
+            )
+            return exporter.response(
+                filename=export_filename(f"{self.export_name}-{name}", export_format)
+            )
         return super().render_to_response(context, **kwargs)
