@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import Sourced, money_field, non_negative, percent_range
 
@@ -180,11 +181,14 @@ class TaskQuerySet(models.QuerySet):
 
 class Task(Sourced):
     class Status(models.TextChoices):
-        PENDING = "pending", _("To be handled")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Completed")
-        EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
-        EXTENDED = "extended", _("Extended")
+        # The supervision vocabulary: 待办理 / 推进中 / 已办结 / 申请延期 / 已延期.
+        PENDING = "pending", pgettext_lazy("task status", "To be handled")
+        IN_PROGRESS = "in_progress", pgettext_lazy("task status", "In progress")
+        DONE = "done", pgettext_lazy("task status", "Completed")
+        EXTENSION_REQUESTED = "extension_requested", pgettext_lazy(
+            "task status", "Extension requested"
+        )
+        EXTENDED = "extended", pgettext_lazy("task status", "Extended")
 
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan")
