@@ -23,8 +23,14 @@ def _plain_static_storage(settings):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if CHROMIUM is None:
-        pytest.skip("No Chromium found at /usr/bin/chromium: install it with "
-                    "`apt-get install -y chromium` to run the browser tests.")
+        message = (
+            "No Chromium found at /usr/bin/chromium: install it with "
+            "`apt-get install -y chromium` to run the browser tests."
+        )
+        if os.environ.get("REQUIRE_BROWSER", "") not in ("", "0"):
+            # CI sets REQUIRE_BROWSER=1: a missing browser fails the run instead of skipping.
+            pytest.fail(f"REQUIRE_BROWSER is set. {message}", pytrace=False)
+        pytest.skip(message)
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,

@@ -1,0 +1,57 @@
+# Waterworks: `make run` for a demo site on http://127.0.0.1:8000, `make test` for the test suite.
+# Needs only Python >= 3.11 and make.
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+
+.DEFAULT_GOAL := help
+.PHONY: help venv setup run test lint clean
+
+# Development targets run in debug mode (settings.py requires SECRET_KEY when DEBUG is off).
+setup run test: export DEBUG := 1
+
+help:
+	@echo "make run    set up (venv, database, demo data and accounts), then serve on 127.0.0.1:$(PORT)"
+	@echo "make test   set up, then run the whole test suite"
+	@echo "make setup  venv + migrate + load the Xiangzhou 2018 data + demo accounts"
+	@echo "make venv   create $(VENV) and install the project with its test dependencies"
+	@echo "make lint   ruff check + ruff format --check"
+	@echo "make clean  remove $(VENV), collected static files and caches (keeps db.sqlite3)"
+
+venv: $(STAMP)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+		echo "Waterworks needs Python >= 3.11; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)." >&2; \
+		echo "Run e.g. 'make run PYTHON=python3.12'." >&2; \
+		exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
+
+# Re-install only when pyproject.toml changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e ".[test]"
+	touch $@
+
+# loaddata with explicit primary keys and bootstrap_demo are both idempotent: safe to re-run.
+setup: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) loaddata xiangzhou_2018
+	$(MANAGE) bootstrap_demo
+
+run: setup
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-results *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
