@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .base import Sourced, length_field, non_negative
-from .works import Project, ProjectQuerySet
+from .works import Project, ProjectQuerySet, Stream
 
 
 class InterceptionBatchQuerySet(ProjectQuerySet):
@@ -30,6 +30,8 @@ class InterceptionBatch(Project):
     pipe_length_m = length_field(_("pipe length (m)"))
 
     objects = InterceptionBatchQuerySet.as_manager()
+
+    STREAM = Stream.INTERCEPT
 
     class Meta:
         ordering = ["batch_number"]

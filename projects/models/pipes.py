@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .base import Sourced, length_field, non_negative
-from .works import Project, ProjectQuerySet
+from .works import Project, ProjectQuerySet, Stream
 
 
 class PipeSurveyCampaign(Project):
@@ -16,6 +16,8 @@ class PipeSurveyCampaign(Project):
     qv_km = length_field(_("QV-inspected length (km)"))
     cctv_km = length_field(_("CCTV-inspected length (km)"))
     outcome = models.TextField(_("outcome"), blank=True)
+
+    STREAM = Stream.SURVEY
 
     class Meta:
         verbose_name = _("pipe survey campaign")
@@ -128,6 +130,8 @@ class PipeConstructionBatch(Project):
     )
 
     objects = PipeConstructionBatchQuerySet.as_manager()
+
+    STREAM = Stream.BUILD
 
     class Meta:
         ordering = ["batch_number"]

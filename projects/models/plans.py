@@ -185,8 +185,9 @@ class Task(Sourced):
         PENDING = "pending", pgettext_lazy("task status", "To be handled")
         IN_PROGRESS = "in_progress", pgettext_lazy("task status", "In progress")
         DONE = "done", pgettext_lazy("task status", "Completed")
-        EXTENSION_REQUESTED = "extension_requested", pgettext_lazy(
-            "task status", "Extension requested"
+        EXTENSION_REQUESTED = (
+            "extension_requested",
+            pgettext_lazy("task status", "Extension requested"),
         )
         EXTENDED = "extended", pgettext_lazy("task status", "Extended")
 

@@ -148,6 +148,8 @@ class Project(Sourced):
 
     objects = ProjectQuerySet.as_manager()
 
+    STREAM = None  # set by the subclasses that belong to one stream
+
     class Meta:
         ordering = ["stream", "name"]
         verbose_name = _("project")
@@ -163,6 +165,12 @@ class Project(Sourced):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A batch or campaign subclass belongs to one stream whatever the form said.
+        if self.STREAM is not None:
+            self.stream = self.STREAM
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.pk])
@@ -232,9 +240,16 @@ class ProgressReport(models.Model):
         return f"{self.project} {self.month:%Y-%m}"
 
     def save(self, *args, **kwargs):
+        self.normalise_month()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Before the constraints are validated: any day of a month stands for the month.
+        self.normalise_month()
+
+    def normalise_month(self):
         if isinstance(self.month, datetime.date):
             self.month = self.month.replace(day=1)
-        super().save(*args, **kwargs)
 
 
 class Policy(Sourced):
