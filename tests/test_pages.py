@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 from django.test import TestCase
@@ -339,6 +340,8 @@ class ListPageTests(TestCase):
             )
         response = self.client.get(project.get_absolute_url())
         rows = [row.record for row in response.context["tables"]["reports"].page]
-        self.assertEqual([str(r.cumulative_investment_wan) for r in rows], ["30.00", "42.50"])
+        self.assertEqual(
+            [r.cumulative_investment_wan for r in rows], [Decimal("30.00"), Decimal("42.50")]
+        )
         self.assertContains(response, "42.50")
         self.assertEqual(response.context["project"].percent, 45)
