@@ -1,0 +1,21 @@
+"""The Django admin for every model of the programme, one module per topic as in
+``projects/models/``.
+
+Lists stay fast: foreign keys to units, channels, projects and source paragraphs are
+autocomplete widgets, list pages use ``list_select_related`` and derived figures (percent
+complete, cumulative investment, counts) come from the models' queryset methods or from
+correlated subqueries in ``get_queryset`` rather than per-row queries. Validation lives in the
+models (constraints with translated messages); the admin adds the rules that span a form and
+its inlines.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import channels, plans, reference, works
+
+admin.site.site_header = _("Waterworks administration")
+admin.site.site_title = _("Waterworks admin")
+admin.site.index_title = _("Remediation programme data")
+
+__all__ = ["channels", "plans", "reference", "works"]

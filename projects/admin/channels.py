@@ -1,0 +1,60 @@
+"""Drainage channels and pumping stations."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Channel, Project, PumpingStation
+from .base import SOURCE_FIELDSET, column, count_of
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "street",
+        "condition",
+        "length_km",
+        "maintaining_unit",
+        "has_plan",
+        "project_count",
+    ]
+    list_filter = [
+        "condition",
+        ("street", admin.RelatedOnlyFieldListFilter),
+        ("maintaining_unit", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["street", "maintaining_unit"]
+    search_fields = ["name", "code", "location", "receiving_water", "street__name"]
+    autocomplete_fields = ["street", "maintaining_unit", "source"]
+    fieldsets = [
+        (None, {"fields": ["name", "code", "street", "location", "receiving_water"]}),
+        (_("Condition"), {"fields": ["length_km", "condition", "condition_note"]}),
+        (_("Maintenance"), {"fields": ["maintaining_unit"]}),
+        SOURCE_FIELDSET,
+    ]
+
+    has_plan = column("has_plan", _("has a plan"), boolean=True)
+    project_count = column("project_count", _("projects"))
+
+    def get_queryset(self, request):
+        # The figures of ``for_list()``, counted without a GROUP BY (see ``count_of``).
+        return (
+            super()
+            .get_queryset(request)
+            .with_plan_flag()
+            .annotate(project_count=count_of(Project.channels.through.objects, "channel"))
+        )
+
+
+@admin.register(PumpingStation)
+class PumpingStationAdmin(admin.ModelAdmin):
+    list_display = ["name", "street", "maintaining_unit", "channel"]
+    list_filter = [
+        ("street", admin.RelatedOnlyFieldListFilter),
+        ("maintaining_unit", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["street", "maintaining_unit", "channel"]
+    search_fields = ["name", "channel__name", "street__name"]
+    autocomplete_fields = ["street", "maintaining_unit", "channel", "source"]
+    fields = ["name", "street", "maintaining_unit", "channel", "note", "source"]

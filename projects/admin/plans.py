@@ -1,0 +1,290 @@
+"""The one-river-one-policy plan with its five lists inline, and each list on its own page."""
+
+from django import forms
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Measure, Plan, Problem, Responsibility, Target, Task
+from .base import EMPTY, SOURCE_FIELDSET, OverdueFilter, TextareaSizes, column, count_of, excerpt
+
+
+class PlanListInline:
+    """Shared set-up of the five plan lists."""
+
+    extra = 0
+    show_change_link = True
+
+
+class ProblemInline(PlanListInline, TextareaSizes, admin.TabularInline):
+    model = Problem
+    fields = ["title", "category", "location", "how_found", "severity", "description", "cause"]
+    textarea_sizes = {"description": (2, 30), "cause": (2, 30)}
+
+
+class TargetInline(PlanListInline, admin.TabularInline):
+    model = Target
+    fields = ["indicator", "baseline", "target_value", "target_date", "achieved"]
+
+
+class TaskInline(PlanListInline, admin.StackedInline):
+    """Tasks link to the problems and targets of the same plan only."""
+
+    model = Task
+    autocomplete_fields = ["lead_unit", "supporting_units"]
+    filter_horizontal = ["problems", "targets"]
+    fieldsets = [
+        (None, {"fields": [("content", "quantity"), ("status", "percent_complete")]}),
+        (None, {"fields": ["problems", "targets"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("lead_unit", "responsible_person"),
+                    "supporting_units",
+                    ("deadline", "extended_deadline"),
+                    "note",
+                ]
+            },
+        ),
+    ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("problems", "targets"):
+            plan_id = request.resolver_match.kwargs.get("object_id") if request else None
+            related = db_field.related_model._default_manager
+            if plan_id and str(plan_id).isdigit():
+                kwargs["queryset"] = related.filter(plan_id=plan_id)
+            else:
+                kwargs["queryset"] = related.none()
+                kwargs["help_text"] = _(
+                    "Save the plan first: a task links to the problems and targets of its plan."
+                )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class MeasureInline(PlanListInline, admin.TabularInline):
+    model = Measure
+    fields = ["name", "category", "technique", "project", "scale", "investment_wan", "funding"]
+    autocomplete_fields = ["technique", "project"]
+
+
+class ResponsibilityInline(PlanListInline, TextareaSizes, admin.TabularInline):
+    model = Responsibility
+    fields = ["unit", "duty", "person"]
+    autocomplete_fields = ["unit"]
+    textarea_sizes = {"duty": (2, 50)}
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "channel",
+        "status",
+        "period_start",
+        "period_end",
+        "approved_on",
+        "problem_count",
+        "task_count",
+        "open_task_count",
+    ]
+    list_filter = ["status", ("channel__street", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["channel"]
+    search_fields = ["title", "channel__name", "summary"]
+    autocomplete_fields = ["channel", "compiled_by", "approved_by", "source"]
+    readonly_fields = ["completeness"]
+    date_hierarchy = "approved_on"
+    fieldsets = [
+        (None, {"fields": ["channel", "title", "status", "summary"]}),
+        (
+            _("Period and approval"),
+            {
+                "fields": [
+                    ("period_start", "period_end"),
+                    "compiled_by",
+                    "approved_by",
+                    "approved_on",
+                ]
+            },
+        ),
+        (_("Completeness"), {"fields": ["completeness"]}),
+        SOURCE_FIELDSET,
+    ]
+    inlines = [ProblemInline, TargetInline, TaskInline, MeasureInline, ResponsibilityInline]
+
+    problem_count = column("problem_count", _("problems"))
+    task_count = column("task_count", _("tasks"))
+    open_task_count = column("open_task_count", _("open tasks"))
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                problem_count=count_of(Problem.objects.all(), "plan"),
+                task_count=count_of(Task.objects.all(), "plan"),
+                open_task_count=count_of(Task.objects.exclude(status=Task.Status.DONE), "plan"),
+            )
+        )
+
+    @admin.display(description=_("completeness"))
+    def completeness(self, obj):
+        if obj is None or obj.pk is None:
+            return EMPTY
+        problems = Problem.objects.with_task_count().filter(plan=obj)
+        tasks = obj.tasks.all()
+        warnings = obj.completeness_warnings(problems, tasks)
+        if not warnings:
+            return _(
+                "Every problem is addressed by a task and every task has a lead unit, a "
+                "responsible person and a deadline."
+            )
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in warnings))
+        )
+
+
+class PlanChildAdmin(admin.ModelAdmin):
+    """The five lists on their own pages: for searching across plans."""
+
+    list_select_related = ["plan__channel"]
+    autocomplete_fields = ["plan", "source"]
+
+    @admin.display(description=_("channel"), ordering="plan__channel__name")
+    def channel(self, obj):
+        return obj.plan.channel
+
+
+@admin.register(Problem)
+class ProblemAdmin(PlanChildAdmin):
+    list_display = ["title", "channel", "category", "severity", "how_found", "task_count"]
+    list_filter = ["category", "severity", "how_found"]
+    search_fields = ["title", "location", "description", "plan__title", "plan__channel__name"]
+    fields = [
+        "plan",
+        "title",
+        "category",
+        "location",
+        "how_found",
+        "severity",
+        "description",
+        "cause",
+        "source",
+    ]
+
+    task_count = column("task_count", _("tasks"))
+
+    def get_queryset(self, request):
+        # ``Problem.objects.with_task_count()``, counted without a GROUP BY (see ``count_of``).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(task_count=count_of(Task.problems.through.objects, "problem"))
+        )
+
+
+@admin.register(Target)
+class TargetAdmin(PlanChildAdmin):
+    list_display = ["indicator", "channel", "baseline", "target_value", "target_date", "achieved"]
+    list_filter = ["achieved"]
+    search_fields = ["indicator", "target_value", "plan__title", "plan__channel__name"]
+    fields = ["plan", "indicator", "baseline", "target_value", "target_date", "achieved", "source"]
+
+
+class TaskAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        plan = cleaned.get("plan")
+        if plan is not None:
+            for name in ("problems", "targets"):
+                others = [item for item in cleaned.get(name) or [] if item.plan_id != plan.pk]
+                if others:
+                    self.add_error(
+                        name,
+                        _("“%(item)s” belongs to another plan.") % {"item": others[0]},
+                    )
+        return cleaned
+
+
+@admin.register(Task)
+class TaskAdmin(PlanChildAdmin):
+    form = TaskAdminForm
+    list_display = [
+        "content",
+        "channel",
+        "lead_unit",
+        "responsible_person",
+        "effective_deadline",
+        "status",
+        "percent_complete",
+        "is_overdue",
+    ]
+    list_filter = ["status", OverdueFilter, ("lead_unit", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["plan__channel", "lead_unit"]
+    search_fields = ["content", "responsible_person", "plan__title", "plan__channel__name"]
+    autocomplete_fields = [
+        "plan",
+        "problems",
+        "targets",
+        "lead_unit",
+        "supporting_units",
+        "source",
+    ]
+    fieldsets = [
+        (None, {"fields": ["plan", "content", "quantity", "status", "percent_complete"]}),
+        (_("Problems and targets"), {"fields": ["problems", "targets"]}),
+        (
+            _("Responsibility"),
+            {
+                "fields": [
+                    "lead_unit",
+                    "supporting_units",
+                    "responsible_person",
+                    ("deadline", "extended_deadline"),
+                ]
+            },
+        ),
+        (None, {"fields": ["note"]}),
+        SOURCE_FIELDSET,
+    ]
+
+    effective_deadline = column("effective_deadline", _("deadline"))
+    is_overdue = column("is_overdue", _("overdue"), boolean=True)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_overdue()
+
+
+@admin.register(Measure)
+class MeasureAdmin(PlanChildAdmin):
+    list_display = ["name", "channel", "category", "technique", "project", "investment_wan"]
+    list_filter = ["category", ("technique", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["plan__channel", "technique", "project"]
+    search_fields = ["name", "scale", "funding", "plan__title", "plan__channel__name"]
+    autocomplete_fields = ["plan", "technique", "project", "source"]
+    fields = [
+        "plan",
+        "name",
+        "category",
+        "technique",
+        "project",
+        "scale",
+        "investment_wan",
+        "funding",
+        "source",
+    ]
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(PlanChildAdmin):
+    list_display = ["unit", "channel", "duty_excerpt", "person"]
+    list_filter = [("unit", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["plan__channel", "unit"]
+    search_fields = ["duty", "person", "unit__name", "plan__title", "plan__channel__name"]
+    autocomplete_fields = ["plan", "unit", "source"]
+    fields = ["plan", "unit", "duty", "person", "source"]
+
+    @admin.display(description=_("duty"))
+    def duty_excerpt(self, obj):
+        return excerpt(obj.duty)
