@@ -212,7 +212,7 @@ class ProblemTable(tables.Table):
     category = tables.Column()
     how_found = NotGivenColumn()
     cause = NotGivenColumn()
-    task_count = tables.Column(verbose_name=_("Tasks"), attrs={"td": {"class": "num"}})
+    task_count = tables.Column(verbose_name=_("Task count"), attrs={"td": {"class": "num"}})
 
     class Meta:
         model = Problem
@@ -261,7 +261,7 @@ class TaskProgressTable(tables.Table):
     effective_deadline = tables.DateColumn(verbose_name=_("Deadline"), default=not_given)
     status = BadgeColumn()
     is_overdue = OverdueColumn()
-    percent_complete = PercentBarColumn(verbose_name=_("Progress"))
+    progress = PercentBarColumn(verbose_name=_("Progress"))
 
     class Meta:
         model = Task
@@ -273,7 +273,7 @@ class TaskProgressTable(tables.Table):
             "effective_deadline",
             "status",
             "is_overdue",
-            "percent_complete",
+            "progress",
         )
 
 

@@ -240,6 +240,13 @@ class ChannelPageTests(TestCase):
         response = self.client.get(self.zaobei.get_absolute_url())
         self.assertContains(response, "已超期")
 
+    def test_it_counts_a_completed_task_as_100_percent(self):
+        response = self.client.get(self.zaobei.get_absolute_url())
+        rows = list(response.context["tables"]["progress"].page)
+        self.assertEqual([row.record.status for row in rows], [Task.Status.DONE])
+        self.assertEqual(rows[0].record.progress, 100)
+        self.assertEqual(rows[0].get_cell_value("progress"), 100)
+
     def test_it_says_when_a_channel_has_no_plan(self):
         jinfeng = Channel.objects.get(name="金凤排洪渠")
         response = self.client.get(jinfeng.get_absolute_url())

@@ -1,7 +1,7 @@
 """The one-river-one-policy (一河一策) plan and its five lists."""
 
 from django.db import models
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -171,9 +171,20 @@ class TaskQuerySet(models.QuerySet):
             ),
         )
 
+    def with_progress(self):
+        """``progress``: the percent reported, 100 once the task is done."""
+        return self.annotate(
+            progress=Case(
+                When(status=Task.Status.DONE, then=Value(100)),
+                default=F("percent_complete"),
+                output_field=models.PositiveSmallIntegerField(),
+            )
+        )
+
     def for_table(self):
         return (
             self.with_overdue()
+            .with_progress()
             .select_related("lead_unit", "plan__channel")
             .prefetch_related("supporting_units")
         )
