@@ -148,7 +148,7 @@ class DashboardTests(TestCase):
             stream: html.split(f'class="card stream-{n}"')[1].split("</article>")[0]
             for n, stream in enumerate("查截建整疏管", start=1)
         }
-        for figure in ("<b>920</b> km", "<b>520</b> km", "<b>136</b> km", "<b>3,200.00</b>"):
+        for figure in ("<b>920</b> km", "<b>520</b> km", "<b>136</b> km", "<b>3,200.00</b> 万元"):
             self.assertIn(figure, cards["查"])
         for figure in (
             "<b>3</b>",

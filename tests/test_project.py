@@ -118,3 +118,82 @@ class CatalogueTestCase(SimpleTestCase):
         self.assertEqual(
             stale, {}, "django.mo does not match django.po: run `manage.py compilemessages`"
         )
+
+
+# Translation functions and which of their positional arguments are (context, singular, plural).
+GETTEXT_CALLS = {
+    "_": (None, 0, None),
+    "gettext": (None, 0, None),
+    "gettext_lazy": (None, 0, None),
+    "ngettext": (None, 0, 1),
+    "ngettext_lazy": (None, 0, 1),
+    "pgettext": (0, 1, None),
+    "pgettext_lazy": (0, 1, None),
+    "npgettext": (0, 1, 2),
+    "npgettext_lazy": (0, 1, 2),
+}
+
+
+def marked_strings():
+    """{(context, msgid, is_plural): where} for every string the project marks for translation,
+    found without gettext: Python through its syntax tree, templates through Django's own
+    ``templatize`` (what makemessages feeds to xgettext) and Python's tokenizer."""
+    import tokenize
+
+    from django.utils.translation.template import templatize
+
+    found = {}
+
+    def record(name, args, where):
+        context_at, singular_at, plural_at = GETTEXT_CALLS[name]
+        try:
+            context = args[context_at] if context_at is not None else None
+            found[(context, args[singular_at], plural_at is not None)] = where
+        except IndexError:
+            pass
+
+    base = settings.BASE_DIR
+    for path in sorted((base / "projects").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in GETTEXT_CALLS:
+                args = [a.value if isinstance(a, ast.Constant) else None for a in node.args]
+                if all(isinstance(a, str) for a in args[:2] if a is not None):
+                    record(node.func.id, args, f"{path.relative_to(base)}:{node.lineno}")
+    for path in sorted((base / "templates").rglob("*.html")):
+        code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+        tokens = [
+            t
+            for t in tokenize.generate_tokens(StringIO(code).readline)
+            if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)
+        ]
+        for i, token in enumerate(tokens[:-1]):
+            if token.string in GETTEXT_CALLS and tokens[i + 1].string == "(":
+                args, j = [], i + 2
+                while tokens[j].type == tokenize.STRING:
+                    args.append(ast.literal_eval(tokens[j].string))
+                    j += 1 if tokens[j + 1].string != "," else 2
+                record(token.string, args, f"{path.relative_to(base)}:{token.start[0]}")
+    return found
+
+
+class CompleteCatalogueTestCase(SimpleTestCase):
+    def test_it_finds_the_marked_strings_it_checks(self):
+        strings = marked_strings()
+        self.assertIn((None, "Problem list", False), strings)
+        self.assertIn(("task status", "Completed", False), strings)
+        self.assertIn((None, "%(counter)s village", True), strings)
+        self.assertIn((None, "Amounts and lengths cannot be negative.", False), strings)
+
+    def test_it_translates_every_marked_string_into_chinese(self):
+        with MO_FILE.open("rb") as mo:
+            catalogue = gettext.GNUTranslations(mo)._catalog
+        missing = []
+        for (context, msgid, plural), where in sorted(marked_strings().items(), key=str):
+            key = f"{context}\x04{msgid}" if context else msgid
+            if plural:
+                key = (key, 0)
+            if not catalogue.get(key):
+                missing.append(f"{where}: {msgid!r}")
+        self.assertEqual(missing, [], "untranslated: run makemessages and translate")

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from projects import formatting
 
@@ -42,7 +42,7 @@ def given(value):
 
 
 UNITS = {
-    "wan": (formatting.wan, _lazy("10k yuan")),
+    "wan": (formatting.wan, gettext_lazy("10k yuan")),
     "km": (formatting.quantity, "km"),
     "m": (formatting.quantity, "m"),
     "": (formatting.quantity, ""),
