@@ -34,7 +34,9 @@ class MoneyColumn(tables.Column):
     """万元 with two decimals; empty cells say the source gives no value."""
 
     def __init__(self, *args, total=False, **kwargs):
-        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault(
+            "attrs", {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
+        )
         if total:
             kwargs["footer"] = self.total
         kwargs.setdefault("empty_values", ())
