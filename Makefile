@@ -40,6 +40,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 setup: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) loaddata xiangzhou_2018
+	$(MANAGE) ensure_history
 	$(MANAGE) bootstrap_demo
 
 run: setup

@@ -2,6 +2,7 @@
 ``value_<column>`` or the column's ``value``."""
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -253,7 +254,23 @@ class TaskPlanTable(tables.Table):
         fields = ("content", "quantity", "problems", "targets")
 
 
-class TaskProgressTable(tables.Table):
+class ScopedTable(tables.Table):
+    """A table whose rows offer the actions the user may take (``scope``: projects.access)."""
+
+    actions = tables.Column(
+        verbose_name="",
+        empty_values=(),
+        orderable=False,
+        exclude_from_export=True,
+        attrs={"td": {"class": "actions"}},
+    )
+
+    def __init__(self, *args, scope=None, **kwargs):
+        self.scope = scope
+        super().__init__(*args, **kwargs)
+
+
+class TaskProgressTable(ScopedTable):
     """Who answers for each task, by when, and how far it has got."""
 
     content = tables.Column()
@@ -276,6 +293,21 @@ class TaskProgressTable(tables.Table):
             "status",
             "is_overdue",
             "progress",
+            "actions",
+        )
+
+    def render_actions(self, record):
+        links = [(reverse("projects:task-history", args=[record.pk]), _("History"), "")]
+        if record.evidence:
+            links.insert(
+                0, (reverse("projects:task-evidence", args=[record.pk]), _("Evidence"), "")
+            )
+        if self.scope is not None and self.scope.can_update_task(record):
+            links.insert(
+                0, (reverse("projects:task-update", args=[record.pk]), _("Update"), "button")
+            )
+        return format_html_join(
+            " ", '<a href="{}" class="{}">{}</a>', ((u, c, t) for u, t, c in links)
         )
 
 
@@ -302,7 +334,7 @@ class ResponsibilityTable(tables.Table):
 # --- monthly progress ------------------------------------------------------------------------
 
 
-class ProgressReportTable(tables.Table):
+class ProgressReportTable(ScopedTable):
     month = tables.DateColumn(format="Y-m")
     percent_complete = PercentBarColumn()
     investment_this_month_wan = MoneyColumn(total=True)
@@ -318,8 +350,22 @@ class ProgressReportTable(tables.Table):
             "cumulative_investment_wan",
             "note",
             "reported_by",
+            "actions",
         )
         order_by = ("month",)
+
+    def __init__(self, *args, project=None, **kwargs):
+        self.project = project
+        super().__init__(*args, **kwargs)
+
+    def render_actions(self, record):
+        if self.scope is None or not self.scope.can_correct_report(record, self.project):
+            return ""
+        return format_html(
+            '<a href="{}" class="button">{}</a>',
+            reverse("projects:report-update", args=[record.pk]),
+            _("Correct"),
+        )
 
 
 # --- interception --------------------------------------------------------------------------
@@ -470,3 +516,35 @@ class PumpingStationTable(tables.Table):
     class Meta:
         model = PumpingStation
         fields = ("name", "street", "maintaining_unit", "channel", "construction_batches")
+
+
+# --- history -----------------------------------------------------------------------------
+
+
+class HistoryTable(tables.Table):
+    """Changes from ``projects.history.changes``: newest first."""
+
+    date = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i", orderable=False)
+    user = tables.Column(verbose_name=_("User"), default=_("system"), orderable=False)
+    kind_label = tables.Column(verbose_name=_("Action"), orderable=False)
+    record = tables.Column(verbose_name=_("Record"), empty_values=(), orderable=False)
+    fields = tables.Column(verbose_name=_("Changes"), orderable=False, empty_values=())
+
+    def render_record(self, record):
+        return format_html("{} · {}", record.model_name, record.label)
+
+    def value_record(self, record):
+        return f"{record.model_name} · {record.label}"
+
+    def render_fields(self, value):
+        return format_html(
+            '<ul class="diff">{}</ul>',
+            format_html_join(
+                "",
+                "<li><b>{}</b>: <del>{}</del> → <ins>{}</ins></li>",
+                ((name, old or "—", new or "—") for name, old, new in value),
+            ),
+        )
+
+    def value_fields(self, value):
+        return "; ".join(f"{name}: {old or '—'} → {new or '—'}" for name, old, new in value)

@@ -84,7 +84,8 @@ class QueryCountTests(TestCase):
 
     fixtures = ["xiangzhou_2018"]
 
-    # Every page: session + user (2), then the page's own queries.
+    # Every page: session + user (2), then the page's own queries. Pages that offer edit
+    # buttons add the user's permissions (2: user and group permissions).
     EXPECTED = {
         # stream stats, policies, survey totals, interception batches, construction batches +
         # their stations, condition counts, channel count, plan count, projects table count +
@@ -95,22 +96,22 @@ class QueryCountTests(TestCase):
         # channel with its plan; counts of the 7 tables; the warnings' problems and tasks;
         # problems; targets; tasks + problems + targets prefetch; measures; responsibilities;
         # progress tasks + supporting units; projects + channels
-        "channel 造贝": 23,
-        "channel 105": 23,
+        "channel 造贝": 25,
+        "channel 105": 25,
         # channel; projects count, page, channels prefetch
         "channel without plan": 6,
         # count, page, footer totals
         "batch list": 5,
         # batch; villages count + page; reports count + page
-        "batch 1": 7,
+        "batch 1": 9,
         # 3 table counts; survey page; construction page + 2 prefetches, footer totals + 2
         # prefetches; station filter options (2); stations page + batches prefetch
         "pipes": 16,
         # count, channel filter options, page, channels prefetch
         "project list": 6,
         # project + channels + techniques; reports count + page; measures count + page
-        "project survey": 8,
-        "project 造贝": 9,
+        "project survey": 10,
+        "project 造贝": 11,
     }
 
     @classmethod

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
+    "simple_history",
+    "concurrency",
     "projects",
 ]
 
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -116,6 +119,11 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded evidence: never served to anonymous users (see projects.views.tasks.evidence).
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
@@ -128,6 +136,10 @@ STORAGES = {
         )
     },
 }
+
+# Optimistic locking (django-concurrency): a stale save is refused, never merged silently.
+CONCURRENCY_ENABLED = True
+CONCURRENCY_VERSION_FIELD_REQUIRED = True
 
 DJANGO_TABLES2_TEMPLATE = "projects/includes/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}

@@ -1,5 +1,6 @@
 """The app's models, one module per topic."""
 
+from .accounts import Profile
 from .base import SourceParagraph
 from .channels import Channel
 from .interception import InterceptionBatch, VillageWork
@@ -17,6 +18,7 @@ __all__ = [
     "Plan",
     "Policy",
     "Problem",
+    "Profile",
     "ProgressReport",
     "Project",
     "PumpingStation",

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .base import Sourced, length_field, non_negative
 
@@ -80,6 +81,7 @@ class Channel(Sourced):
     condition_note = models.TextField(_("condition note"), blank=True)
 
     objects = ChannelQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

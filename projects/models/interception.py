@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .base import Sourced, length_field, non_negative
 from .works import Project, ProjectQuerySet, Stream
@@ -30,6 +31,7 @@ class InterceptionBatch(Project):
     pipe_length_m = length_field(_("pipe length (m)"))
 
     objects = InterceptionBatchQuerySet.as_manager()
+    history = HistoricalRecords()
 
     STREAM = Stream.INTERCEPT
 
@@ -63,6 +65,8 @@ class VillageWork(Sourced):
     name = models.CharField(_("village"), max_length=100)
     pipe_length_m = length_field(_("pipe length (m)"))
     note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["batch", "sequence", "id"]

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .base import Sourced, length_field, non_negative
 from .works import Project, ProjectQuerySet, Stream
@@ -16,6 +17,8 @@ class PipeSurveyCampaign(Project):
     qv_km = length_field(_("QV-inspected length (km)"))
     cctv_km = length_field(_("CCTV-inspected length (km)"))
     outcome = models.TextField(_("outcome"), blank=True)
+
+    history = HistoricalRecords()
 
     STREAM = Stream.SURVEY
 
@@ -84,6 +87,8 @@ class PumpingStation(Sourced):
     )
     note = models.TextField(_("note"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("pumping station")
@@ -130,6 +135,7 @@ class PipeConstructionBatch(Project):
     )
 
     objects = PipeConstructionBatchQuerySet.as_manager()
+    history = HistoricalRecords()
 
     STREAM = Stream.BUILD
 

@@ -1,5 +1,7 @@
 """The one-river-one-policy (一河一策) plan and its five lists."""
 
+from concurrency.fields import AutoIncVersionField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import Coalesce
@@ -7,6 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from projects.validators import validate_evidence
 
 from .base import Sourced, money_field, non_negative, percent_range
 
@@ -49,6 +54,8 @@ class Plan(Sourced):
     )
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["channel__name"]
@@ -127,6 +134,7 @@ class Problem(Sourced):
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
 
     objects = ProblemQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "id"]
@@ -146,6 +154,8 @@ class Target(Sourced):
     target_value = models.CharField(_("target value"), max_length=200)
     target_date = models.DateField(_("target date"), null=True, blank=True)
     achieved = models.BooleanField(_("achieved"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "id"]
@@ -237,8 +247,27 @@ class Task(Sourced):
         _("percent complete"), null=True, blank=True
     )
     note = models.TextField(_("note"), blank=True)
+    completion_note = models.TextField(
+        _("completion note"),
+        blank=True,
+        help_text=_("What was done and how it was checked; required to mark the task completed."),
+    )
+    evidence = models.FileField(
+        _("evidence"),
+        upload_to="evidence/%Y/%m/",
+        blank=True,
+        validators=[validate_evidence],
+        help_text=_("A PDF, image or Office document of at most 10 MB."),
+    )
+    extension_reason = models.TextField(
+        _("reason for extension"),
+        blank=True,
+        help_text=_("Required when an extension is requested."),
+    )
+    version = AutoIncVersionField(_("version"))
 
     objects = TaskQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[supporting_units])
 
     class Meta:
         ordering = ["plan", "id"]
@@ -251,6 +280,24 @@ class Task(Sourced):
 
     def get_absolute_url(self):
         return reverse("projects:channel-detail", args=[self.plan.channel_id])
+
+    def clean(self):
+        """The supervision rules: 已办结 needs a completion note or evidence, 申请延期 a reason,
+        已延期 a new deadline later than the original one."""
+        errors = {}
+        if self.status == self.Status.DONE and not (self.completion_note or self.evidence):
+            errors["completion_note"] = _("A completed task needs a completion note or evidence.")
+        if self.status == self.Status.EXTENSION_REQUESTED and not self.extension_reason:
+            errors["extension_reason"] = _("Give the reason for the extension.")
+        if self.status == self.Status.EXTENDED:
+            if not self.extended_deadline:
+                errors["extended_deadline"] = _("An extended task needs its new deadline.")
+            elif self.deadline and self.extended_deadline <= self.deadline:
+                errors["extended_deadline"] = _(
+                    "The new deadline must be later than the original one."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     def missing_fields(self):
         missing = []
@@ -303,6 +350,8 @@ class Measure(Sourced):
     investment_wan = money_field(_("investment (10k yuan)"))
     funding = models.CharField(_("funding"), max_length=100, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["plan", "id"]
         verbose_name = _("measure")
@@ -327,6 +376,8 @@ class Responsibility(Sourced):
     )
     duty = models.TextField(_("duty"))
     person = models.CharField(_("responsible person"), max_length=50, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "id"]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .base import Sourced
 
@@ -20,10 +21,13 @@ class ResponsibleUnit(Sourced):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     note = models.TextField(_("note"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("responsible unit")
         verbose_name_plural = _("responsible units")
+        permissions = [("edit_any_unit", _("Can edit the tasks and reports of every unit"))]
 
     def __str__(self):
         return self.name

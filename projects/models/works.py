@@ -3,6 +3,7 @@ policies that frame them."""
 
 import datetime
 
+from concurrency.fields import AutoIncVersionField
 from django.conf import settings
 from django.db import models
 from django.db.models import (
@@ -20,6 +21,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .base import Sourced, money_field, non_negative, percent_range
 
@@ -42,6 +44,8 @@ class Stream(models.IntegerChoices):
 class Technique(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -147,6 +151,7 @@ class Project(Sourced):
     approval = models.CharField(_("approval"), max_length=200, blank=True)
 
     objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[channels, techniques])
 
     STREAM = None  # set by the subclasses that belong to one stream
 
@@ -214,8 +219,10 @@ class ProgressReport(models.Model):
         verbose_name=_("reported by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = AutoIncVersionField(_("version"))
 
     objects = ProgressReportQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "month"]
@@ -274,6 +281,8 @@ class Policy(Sourced):
         verbose_name=_("issued by"),
     )
     summary = models.TextField(_("summary"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "title"]

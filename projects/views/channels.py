@@ -2,6 +2,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
+from projects.access import scope_of
 from projects.filters import ChannelFilter
 from projects.models import Channel, Measure, Problem, Project, Responsibility, Target, Task
 from projects.tables import (
@@ -75,7 +76,7 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
             "responsibilities": ResponsibilityTable(
                 Responsibility.objects.filter(plan=plan).select_related("unit")
             ),
-            "progress": TaskProgressTable(tasks.for_table()),
+            "progress": TaskProgressTable(tasks.for_table(), scope=scope_of(self.request)),
             **tables,
         }
 

@@ -3,6 +3,7 @@ from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
+from projects.access import scope_of
 from projects.filters import BatchFilter
 from projects.models import InterceptionBatch, ProgressReport
 from projects.tables import BatchTable, ProgressReportTable, VillageTable
@@ -50,11 +51,14 @@ class BatchDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
             "reports": ProgressReportTable(
                 ProgressReport.objects.filter(project=batch)
                 .with_cumulative()
-                .select_related("reported_by")
+                .select_related("reported_by"),
+                scope=scope_of(self.request),
+                project=batch,
             ),
         }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["batch"] = self.get_batch()
+        context["can_report"] = scope_of(self.request).can_report_on(context["batch"])
         return context

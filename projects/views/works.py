@@ -2,6 +2,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
+from projects.access import scope_of
 from projects.filters import ProjectFilter
 from projects.models import ProgressReport, Project
 from projects.tables import MeasureTable, ProgressReportTable, ProjectTable
@@ -54,7 +55,7 @@ class ProjectDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
             .select_related("reported_by")
         )
         return {
-            "reports": ProgressReportTable(reports),
+            "reports": ProgressReportTable(reports, scope=scope_of(self.request), project=project),
             "measures": MeasureTable(
                 project.measures.select_related("technique", "project"),
                 exclude=("project",),
@@ -65,6 +66,7 @@ class ProjectDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         project = self.get_project()
         context["project"] = project
+        context["can_report"] = scope_of(self.request).can_report_on(project)
         context["batch"] = getattr(project, "interceptionbatch", None)
         context["campaign"] = getattr(project, "pipesurveycampaign", None)
         context["construction"] = getattr(project, "pipeconstructionbatch", None)
