@@ -15,6 +15,8 @@ def run_bootstrap():
 
 @override_settings(DEBUG=True)
 class BootstrapDemoTestCase(TestCase):
+    fixtures = ["xiangzhou_2018"]
+
     def test_it_creates_the_admin_account(self):
         run_bootstrap()
 
@@ -33,19 +35,21 @@ class BootstrapDemoTestCase(TestCase):
         self.assertFalse(staff.is_superuser)
         self.assertTrue(staff.check_password("staff-demo-2018"))
 
-    def test_it_lets_both_accounts_log_in(self):
+    def test_it_lets_every_demo_account_log_in(self):
         run_bootstrap()
 
-        self.assertTrue(self.client.login(username="admin", password="admin-demo-2018"))
-        self.assertTrue(self.client.login(username="staff", password="staff-demo-2018"))
+        for username in ("admin", "manager", "editor", "staff"):
+            self.assertTrue(
+                self.client.login(username=username, password=f"{username}-demo-2018"), username
+            )
 
     def test_it_is_idempotent(self):
         run_bootstrap()
         run_bootstrap()
 
-        self.assertEqual(User.objects.count(), 2)
+        self.assertEqual(User.objects.count(), 4)
         self.assertEqual(
-            sorted(User.objects.values_list("username", flat=True)), ["admin", "staff"]
+            sorted(User.objects.values_list("username", flat=True)), ["admin", "editor", "manager", "staff"]
         )
 
     def test_it_resets_changed_passwords_and_flags(self):
@@ -70,3 +74,31 @@ class BootstrapDemoTestCase(TestCase):
             run_bootstrap()
 
         self.assertFalse(User.objects.exists())
+
+
+@override_settings(DEBUG=True)
+class DemoRolesTestCase(TestCase):
+    fixtures = ["xiangzhou_2018"]
+
+    def test_it_gives_each_demo_account_its_role(self):
+        from projects import roles
+
+        run_bootstrap()
+        expected = {
+            "admin": roles.ADMINISTRATOR,
+            "manager": roles.ADMINISTRATOR,
+            "editor": roles.UNIT_EDITOR,
+            "staff": roles.VIEWER,
+        }
+        for username, role in expected.items():
+            with self.subTest(username):
+                user = User.objects.get(username=username)
+                self.assertEqual([g.name for g in user.groups.all()], [role])
+        self.assertEqual(User.objects.get(username="editor").profile.unit.name, "各市政站")
+        manager = User.objects.get(username="manager")
+        self.assertTrue(manager.is_staff)
+        self.assertFalse(manager.is_superuser)
+        self.assertTrue(manager.has_perm("projects.edit_any_unit"))
+        staff = User.objects.get(username="staff")
+        self.assertFalse(staff.has_perm("projects.change_task"))
+        self.assertTrue(staff.has_perm("projects.view_task"))

@@ -284,3 +284,36 @@ class TaskTests(TestCase):
         self.assertEqual(len(warnings), 2)
         self.assertIn("排污口", str(warnings[0]))
         self.assertIn("清淤", str(warnings[1]))
+
+
+class HistoryCoverageTests(TestCase):
+    """Every model that holds programme data keeps an audit history."""
+
+    # Reference text and account links are not programme data.
+    WITHOUT_HISTORY = {"SourceParagraph", "Profile"}
+
+    def test_it_tracks_every_programme_model(self):
+        from django.apps import apps
+        from simple_history.models import registered_models
+
+        tracked = set(registered_models.values())
+        for model in apps.get_app_config("projects").get_models():
+            if model.__name__.startswith("Historical") or model.__name__ in self.WITHOUT_HISTORY:
+                continue
+            with self.subTest(model.__name__):
+                self.assertIn(model, tracked)
+
+    def test_it_records_rows_changed_in_bulk_with_the_user(self):
+        from django.contrib.auth import get_user_model
+        from simple_history.utils import bulk_update_with_history
+
+        user = get_user_model().objects.create_user("bulk")
+        channel = Channel.objects.create(name="丁渠")
+        plan = Plan.objects.create(channel=channel, title="丁渠方案")
+        tasks = [Task.objects.create(plan=plan, content=f"任务{i}") for i in range(3)]
+        for task in tasks:
+            task.status = Task.Status.IN_PROGRESS
+        bulk_update_with_history(tasks, Task, ["status"], default_user=user)
+        for task in tasks:
+            latest = task.history.latest()
+            self.assertEqual((latest.status, latest.history_user), ("in_progress", user))
