@@ -49,7 +49,8 @@ class BootstrapDemoTestCase(TestCase):
 
         self.assertEqual(User.objects.count(), 4)
         self.assertEqual(
-            sorted(User.objects.values_list("username", flat=True)), ["admin", "editor", "manager", "staff"]
+            sorted(User.objects.values_list("username", flat=True)),
+            ["admin", "editor", "manager", "staff"],
         )
 
     def test_it_resets_changed_passwords_and_flags(self):

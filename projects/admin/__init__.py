@@ -7,15 +7,21 @@ complete, cumulative investment, counts) come from the models' queryset methods 
 correlated subqueries in ``get_queryset`` rather than per-row queries. Validation lives in the
 models (constraints with translated messages); the admin adds the rules that span a form and
 its inlines.
+
+Every model with an audit history has django-simple-history's admin (``audit.HistoryAdmin``):
+a history page per record with who changed what, when. Tasks and monthly reports carry a
+version: a save based on a stale version is refused with the list of changes made in between,
+on their own pages and in the inlines (``audit.VersionedAdminForm``). Bulk actions write
+through django-simple-history's bulk helpers, so they are in the history too.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import channels, plans, reference, works
+from . import accounts, channels, plans, reference, works
 
 admin.site.site_header = _("Waterworks administration")
 admin.site.site_title = _("Waterworks admin")
 admin.site.index_title = _("Remediation programme data")
 
-__all__ = ["channels", "plans", "reference", "works"]
+__all__ = ["accounts", "channels", "plans", "reference", "works"]

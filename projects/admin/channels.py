@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Channel, Project, PumpingStation
+from .audit import HistoryAdmin
 from .base import SOURCE_FIELDSET, column, count_of
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(HistoryAdmin):
     list_display = [
         "name",
         "code",
@@ -48,7 +49,7 @@ class ChannelAdmin(admin.ModelAdmin):
 
 
 @admin.register(PumpingStation)
-class PumpingStationAdmin(admin.ModelAdmin):
+class PumpingStationAdmin(HistoryAdmin):
     list_display = ["name", "street", "maintaining_unit", "channel"]
     list_filter = [
         ("street", admin.RelatedOnlyFieldListFilter),

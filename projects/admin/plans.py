@@ -1,12 +1,60 @@
 """The one-river-one-policy plan with its five lists inline, and each list on its own page."""
 
-from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import transaction
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..models import Measure, Plan, Problem, Responsibility, Target, Task
+from .audit import (
+    HistoryAdmin,
+    VersionedAdminForm,
+    VersionedFields,
+    VersionedInlineForm,
+    save_in_bulk,
+)
 from .base import EMPTY, SOURCE_FIELDSET, OverdueFilter, TextareaSizes, column, count_of, excerpt
+
+# What a task's status needs (see ``Task.clean``): a completion note or evidence to be completed,
+# a reason to ask for an extension.
+COMPLETION_FIELDS = ["completion_note", "evidence", "extension_reason"]
+
+
+class LinkedFile:
+    """A stored file as the file input shows it, linked to ``url``."""
+
+    def __init__(self, file, url):
+        self.file, self.url = file, url
+
+    def __str__(self):
+        return str(self.file)
+
+
+class EvidenceInput(AdminFileWidget):
+    """The evidence is never served from a public media URL: link the current file to the
+    site's evidence view (logged-in users only) instead."""
+
+    def __init__(self, url, attrs=None):
+        super().__init__(attrs)
+        self.url = url
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return LinkedFile(value, self.url) if value else value
+
+
+class TaskEvidence:
+    """For the task forms: the evidence link goes through the site's evidence view."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "evidence" in self.fields:
+            field = self.fields["evidence"]
+            field.widget = EvidenceInput(reverse("projects:task-evidence", args=[self.instance.pk]))
+            field.widget.is_required = field.required
 
 
 class PlanListInline:
@@ -27,10 +75,16 @@ class TargetInline(PlanListInline, admin.TabularInline):
     fields = ["indicator", "baseline", "target_value", "target_date", "achieved"]
 
 
-class TaskInline(PlanListInline, admin.StackedInline):
-    """Tasks link to the problems and targets of the same plan only."""
+class TaskInlineForm(TaskEvidence, VersionedInlineForm):
+    pass
+
+
+class TaskInline(VersionedFields, PlanListInline, admin.StackedInline):
+    """Tasks link to the problems and targets of the same plan only. A task someone else saved
+    after the page was opened is refused if changed here (see ``audit``)."""
 
     model = Task
+    form = TaskInlineForm
     autocomplete_fields = ["lead_unit", "supporting_units"]
     filter_horizontal = ["problems", "targets"]
     fieldsets = [
@@ -47,6 +101,7 @@ class TaskInline(PlanListInline, admin.StackedInline):
                 ]
             },
         ),
+        (None, {"fields": COMPLETION_FIELDS}),
     ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -77,7 +132,7 @@ class ResponsibilityInline(PlanListInline, TextareaSizes, admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(HistoryAdmin):
     list_display = [
         "title",
         "channel",
@@ -145,7 +200,7 @@ class PlanAdmin(admin.ModelAdmin):
         )
 
 
-class PlanChildAdmin(admin.ModelAdmin):
+class PlanChildAdmin(HistoryAdmin):
     """The five lists on their own pages: for searching across plans."""
 
     list_select_related = ["plan__channel"]
@@ -192,7 +247,7 @@ class TargetAdmin(PlanChildAdmin):
     fields = ["plan", "indicator", "baseline", "target_value", "target_date", "achieved", "source"]
 
 
-class TaskAdminForm(forms.ModelForm):
+class TaskAdminForm(TaskEvidence, VersionedAdminForm):
     def clean(self):
         cleaned = super().clean()
         plan = cleaned.get("plan")
@@ -208,8 +263,9 @@ class TaskAdminForm(forms.ModelForm):
 
 
 @admin.register(Task)
-class TaskAdmin(PlanChildAdmin):
+class TaskAdmin(VersionedFields, PlanChildAdmin):
     form = TaskAdminForm
+    actions = ["mark_in_progress"]
     list_display = [
         "content",
         "channel",
@@ -246,6 +302,7 @@ class TaskAdmin(PlanChildAdmin):
             },
         ),
         (None, {"fields": ["note"]}),
+        (_("Completion and extension"), {"fields": COMPLETION_FIELDS}),
         SOURCE_FIELDSET,
     ]
 
@@ -254,6 +311,41 @@ class TaskAdmin(PlanChildAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_overdue()
+
+    @admin.action(description=_("Mark selected tasks in progress"), permissions=["change"])
+    def mark_in_progress(self, request, queryset):
+        """推进中, for the selected tasks not completed (nor already in progress)."""
+        selected = list(queryset.values_list("pk", flat=True))
+        with transaction.atomic():
+            tasks = list(
+                Task.objects.select_for_update()
+                .filter(pk__in=selected)
+                .exclude(status__in=[Task.Status.DONE, Task.Status.IN_PROGRESS])
+                .order_by("pk")
+            )
+            for task in tasks:
+                task.status = Task.Status.IN_PROGRESS
+            save_in_bulk(request, Task, tasks, ["status"], _("Marked in progress in bulk"))
+        changed, unchanged = len(tasks), len(selected) - len(tasks)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d task marked in progress.", "%(count)d tasks marked in progress.", changed
+            )
+            % {"count": changed},
+            messages.SUCCESS if changed else messages.WARNING,
+        )
+        if unchanged:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d task left as it was: already completed or in progress.",
+                    "%(count)d tasks left as they were: already completed or in progress.",
+                    unchanged,
+                )
+                % {"count": unchanged},
+                messages.INFO,
+            )
 
 
 @admin.register(Measure)

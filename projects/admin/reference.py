@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Policy, Project, ResponsibleUnit, SourceParagraph, Task, Technique
+from .audit import HistoryAdmin
 from .base import column, count_of, excerpt
 
 
@@ -20,7 +21,7 @@ class SourceParagraphAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResponsibleUnit)
-class ResponsibleUnitAdmin(admin.ModelAdmin):
+class ResponsibleUnitAdmin(HistoryAdmin):
     list_display = ["name", "kind", "led_project_count", "led_task_count"]
     list_filter = ["kind"]
     search_fields = ["name", "note"]
@@ -42,7 +43,7 @@ class ResponsibleUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Technique)
-class TechniqueAdmin(admin.ModelAdmin):
+class TechniqueAdmin(HistoryAdmin):
     list_display = ["name", "description_excerpt", "project_count"]
     search_fields = ["name", "description"]
 
@@ -61,7 +62,7 @@ class TechniqueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(HistoryAdmin):
     list_display = ["title", "kind", "stream", "issued_by"]
     list_filter = ["kind", "stream"]
     list_select_related = ["issued_by"]

@@ -2,10 +2,12 @@
 batches (with their villages), the pipe survey campaign and pipe-construction batches."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..models import (
     InterceptionBatch,
@@ -15,6 +17,13 @@ from ..models import (
     Project,
     Stream,
     VillageWork,
+)
+from .audit import (
+    HistoryAdmin,
+    VersionedAdminForm,
+    VersionedFields,
+    VersionedInlineForm,
+    save_in_bulk,
 )
 from .base import (
     EMPTY,
@@ -63,12 +72,21 @@ def too_many_villages(named, declared):
 # --- monthly progress reports --------------------------------------------------------------
 
 
-class ProgressReportForm(forms.ModelForm):
+class AnyDayOfTheMonth:
     """A report month is stored as the first day of the month: accept any day of it."""
 
     def clean_month(self):
         month = self.cleaned_data.get("month")
         return month.replace(day=1) if month else month
+
+
+class ProgressReportForm(AnyDayOfTheMonth, VersionedAdminForm):
+    """A report's own page: refused when someone saved the report after it was opened."""
+
+
+class ProgressReportInlineForm(AnyDayOfTheMonth, VersionedInlineForm):
+    """A report row on a project's page: refused when changed here after someone else saved
+    it."""
 
 
 def fill_reported_by(request, reports):
@@ -77,9 +95,9 @@ def fill_reported_by(request, reports):
             report.reported_by = request.user
 
 
-class ProgressReportInline(TextareaSizes, admin.TabularInline):
+class ProgressReportInline(VersionedFields, TextareaSizes, admin.TabularInline):
     model = ProgressReport
-    form = ProgressReportForm
+    form = ProgressReportInlineForm
     formset = ConstraintMessageFormSet
     extra = 1
     ordering = ["-month"]
@@ -102,7 +120,7 @@ class ProgressReportInline(TextareaSizes, admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(VersionedFields, HistoryAdmin):
     form = ProgressReportForm
     list_display = [
         "project",
@@ -156,9 +174,9 @@ PROJECT_SUBTYPES = [
 ]
 
 
-class ProjectAdminBase(admin.ModelAdmin):
+class ProjectAdminBase(HistoryAdmin):
     """What every project page shares: the project fields, progress derived from the monthly
-    reports, and the reports inline."""
+    reports, the reports inline, and the bulk action that completes projects."""
 
     list_filter = [
         "stream",
@@ -171,6 +189,7 @@ class ProjectAdminBase(admin.ModelAdmin):
     autocomplete_fields = ["channels", "techniques", "lead_unit", "contractor", "source"]
     readonly_fields = ["percent", "cumulative_investment", "last_report_month", "overdue"]
     inlines = [ProgressReportInline]
+    actions = ["mark_completed"]
     default_stream = None
     project_fieldsets = [
         (None, {"fields": ["name", "stream", "status", "description"]}),
@@ -223,6 +242,46 @@ class ProjectAdminBase(admin.ModelAdmin):
         if formset.model is ProgressReport:
             fill_reported_by(request, (f.instance for f in formset.forms if f.has_changed()))
         super().save_formset(request, form, formset, change)
+
+    @admin.action(description=_("Mark selected projects completed"), permissions=["change"])
+    def mark_completed(self, request, queryset):
+        """已完成, for the selected projects not completed yet. A batch or campaign is changed
+        as its own model, where its history lives (as when it is saved on its own page)."""
+        selected = list(queryset.values_list("pk", flat=True))
+        changed = 0
+        with transaction.atomic():
+            remaining = set(selected)
+            for model in [*(model for _name, model in PROJECT_SUBTYPES), Project]:
+                rows = model.objects.select_for_update().filter(pk__in=remaining).order_by("pk")
+                rows = list(rows)
+                remaining -= {row.pk for row in rows}
+                projects = [row for row in rows if row.status != Project.Status.COMPLETED]
+                for project in projects:
+                    project.status = Project.Status.COMPLETED
+                save_in_bulk(request, model, projects, ["status"], _("Marked completed in bulk"))
+                changed += len(projects)
+        unchanged = len(selected) - changed
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d project marked completed.",
+                "%(count)d projects marked completed.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS if changed else messages.WARNING,
+        )
+        if unchanged:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d project was already completed.",
+                    "%(count)d projects were already completed.",
+                    unchanged,
+                )
+                % {"count": unchanged},
+                messages.INFO,
+            )
 
 
 @admin.register(Project)
@@ -338,7 +397,7 @@ class VillageWorkAdminForm(forms.ModelForm):
 
 
 @admin.register(VillageWork)
-class VillageWorkAdmin(admin.ModelAdmin):
+class VillageWorkAdmin(HistoryAdmin):
     form = VillageWorkAdminForm
     list_display = ["name", "batch", "sequence", "pipe_length_m"]
     list_filter = [("batch", admin.RelatedOnlyFieldListFilter)]
