@@ -12,7 +12,20 @@ VIEWER = "查看"
 UNIT_EDITOR = "责任单位编辑"
 ADMINISTRATOR = "管理员"
 
-UNIT_EDITOR_PERMISSIONS = ("change_task", "add_progressreport", "change_progressreport")
+UNIT_EDITOR_PERMISSIONS = (
+    "change_task",
+    "add_progressreport",
+    "change_progressreport",
+    # Bulk import of samples and of inspections with their defects (issue: the import
+    # permission is "add", never "view").
+    "add_samplingpoint",
+    "add_sample",
+    "add_pipesegment",
+    "change_pipesegment",
+    "add_inspection",
+    "add_defect",
+    "add_importbatch",
+)
 ADMINISTRATOR_AUTH_PERMISSIONS = ("view_user", "add_user", "change_user", "view_group")
 
 

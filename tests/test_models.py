@@ -289,8 +289,10 @@ class TaskTests(TestCase):
 class HistoryCoverageTests(TestCase):
     """Every model that holds programme data keeps an audit history."""
 
-    # Reference text and account links are not programme data.
-    WITHOUT_HISTORY = {"SourceParagraph", "Profile"}
+    # Reference text and account links are not programme data; judgements and segment scores
+    # are computed from recorded data (and judgements are kept as a sequence); an import batch
+    # is itself the record of who loaded what.
+    WITHOUT_HISTORY = {"SourceParagraph", "Profile", "Judgement", "SegmentScore", "ImportBatch"}
 
     def test_it_tracks_every_programme_model(self):
         from django.apps import apps

@@ -3,17 +3,26 @@
 from .accounts import Profile
 from .base import SourceParagraph
 from .channels import Channel
+from .imports import ImportBatch
 from .interception import InterceptionBatch, VillageWork
 from .pipes import PipeConstructionBatch, PipeSurveyCampaign, PumpingStation
 from .plans import Measure, Plan, Problem, Responsibility, Target, Task
+from .sewers import Defect, DefectCode, Inspection, PipeSegment, SegmentScore
 from .units import ResponsibleUnit
+from .water import Judgement, Sample, SamplingPoint
 from .works import Policy, ProgressReport, Project, Stream, Technique
 
 __all__ = [
     "Channel",
+    "Defect",
+    "DefectCode",
+    "ImportBatch",
+    "Inspection",
     "InterceptionBatch",
+    "Judgement",
     "Measure",
     "PipeConstructionBatch",
+    "PipeSegment",
     "PipeSurveyCampaign",
     "Plan",
     "Policy",
@@ -22,8 +31,11 @@ __all__ = [
     "ProgressReport",
     "Project",
     "PumpingStation",
-    "ResponsibleUnit",
     "Responsibility",
+    "ResponsibleUnit",
+    "Sample",
+    "SamplingPoint",
+    "SegmentScore",
     "SourceParagraph",
     "Stream",
     "Target",

@@ -38,9 +38,13 @@ class Command(BaseCommand):
             )
         User = get_user_model()
         with transaction.atomic():
-            for username, (password, is_staff, is_superuser, role, unit_name) in (
-                DEMO_ACCOUNTS.items()
-            ):
+            for username, (
+                password,
+                is_staff,
+                is_superuser,
+                role,
+                unit_name,
+            ) in DEMO_ACCOUNTS.items():
                 user, created = User.objects.get_or_create(username=username)
                 user.is_active = True
                 user.is_staff = is_staff

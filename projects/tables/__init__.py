@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from . import formatting
-from .models import (
+from .. import formatting
+from ..models import (
     Channel,
     InterceptionBatch,
     Measure,
@@ -22,7 +22,7 @@ from .models import (
     Task,
     VillageWork,
 )
-from .templatetags.waterworks import pct, progress, qty, wan
+from ..templatetags.waterworks import pct, progress, qty, wan
 
 NOT_GIVEN = _("not given")
 
