@@ -4,7 +4,16 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel, InterceptionBatch, Project, PumpingStation, ResponsibleUnit, Stream
+from .models import (
+    Channel,
+    Inspection,
+    InterceptionBatch,
+    Project,
+    PumpingStation,
+    ResponsibleUnit,
+    SegmentScore,
+    Stream,
+)
 
 YES_NO = ((True, _("Yes")), (False, _("No")))
 
@@ -33,7 +42,9 @@ class SearchFilterSet(filters.FilterSet):
 class ChannelFilter(SearchFilterSet):
     search_fields = ("name", "code", "location")
     street = filters.ModelChoiceFilter(label=_("Street or town"), queryset=units_of("street"))
-    condition = filters.ChoiceFilter(label=_("Condition"), choices=Channel.Condition.choices)
+    condition = filters.ChoiceFilter(
+        label=_("Condition"), choices=Channel.Condition.choices, field_name="current_condition"
+    )
     maintaining_unit = filters.ModelChoiceFilter(label=_("Maintaining unit"), queryset=units_of())
     has_plan = filters.TypedChoiceFilter(
         label=_("Has plan"), choices=YES_NO, coerce=lambda v: v == "True", method="filter_plan"
@@ -90,3 +101,28 @@ class PumpingStationFilter(SearchFilterSet):
     class Meta:
         model = PumpingStation
         fields = ("q", "street", "maintaining_unit")
+
+
+# --- sewer condition -----------------------------------------------------------------------
+
+
+# CJJ 181-2012's four grades of a segment's structural or functional condition.
+SEWER_GRADES = [(grade, grade) for grade in ("I", "II", "III", "IV")]
+
+
+class SegmentScoreFilter(SearchFilterSet):
+    """The priority lists: by street, grade and the method of the inspection that counts."""
+
+    search_fields = ("segment__code", "segment__from_manhole", "segment__to_manhole")
+    street = filters.ModelChoiceFilter(
+        label=_("Street or town"), field_name="segment__street", queryset=units_of("street")
+    )
+    structural_grade = filters.ChoiceFilter(label=_("Structural grade"), choices=SEWER_GRADES)
+    functional_grade = filters.ChoiceFilter(label=_("Functional grade"), choices=SEWER_GRADES)
+    method = filters.ChoiceFilter(
+        label=_("Inspected by"), field_name="inspection__method", choices=Inspection.Method.choices
+    )
+
+    class Meta:
+        model = SegmentScore
+        fields = ("q", "street", "structural_grade", "functional_grade", "method")

@@ -78,6 +78,8 @@ def stream_stats():
 
 
 def remediation():
+    """Channels by current condition: the latest judgement of their samples where there is
+    one, else the recorded condition (``ChannelQuerySet.condition_counts``)."""
     return {
         "conditions": Channel.objects.condition_counts(),
         "channels": Channel.objects.count(),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import channels, dashboard, edits, history, interception, pipes, works
+from .views import channels, dashboard, edits, history, imports, interception, pipes, sewers, works
 
 app_name = "projects"
 
@@ -32,4 +32,33 @@ urlpatterns = [
         name="report-create",
     ),
     path("reports/<int:pk>/edit/", edits.ReportUpdateView.as_view(), name="report-update"),
+    path("pipes/segments/", sewers.SegmentPriorityView.as_view(), name="segment-priority"),
+    path(
+        "pipes/segments/maintenance/",
+        sewers.SegmentMaintenanceView.as_view(),
+        name="segment-maintenance",
+    ),
+    path("pipes/segments/<int:pk>/", sewers.SegmentDetailView.as_view(), name="segment-detail"),
+]
+
+# Bulk import of samples and of inspections with defects (projects.views.imports).
+urlpatterns += [
+    path("imports/", imports.ImportIndexView.as_view(), name="import-index"),
+    path("imports/batches/<int:pk>/", imports.ImportBatchView.as_view(), name="import-batch"),
+    path("imports/<str:kind>/", imports.ImportUploadView.as_view(), name="import-upload"),
+    path(
+        "imports/<str:kind>/template.<str:file_format>",
+        imports.ImportTemplateView.as_view(),
+        name="import-template",
+    ),
+    path(
+        "imports/<str:kind>/<str:token>/",
+        imports.ImportPreviewView.as_view(),
+        name="import-preview",
+    ),
+    path(
+        "imports/<str:kind>/<str:token>/confirm/",
+        imports.ImportConfirmView.as_view(),
+        name="import-confirm",
+    ),
 ]

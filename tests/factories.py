@@ -51,3 +51,61 @@ def add_bulk(n=1000, channel_for_some=None):
         for p in projects
     )
     return channels, projects
+
+
+def add_sewer_records(street=None):
+    """A pipe segment inspected once by CCTV (from an import batch) with one SL grade 2
+    defect, scored: a row of every sewer-condition model. Returns the segment."""
+    from projects.models import Defect, DefectCode, ImportBatch, Inspection, PipeSegment
+    from projects.sewer_condition import rescore_segments
+
+    segment = PipeSegment.objects.create(
+        code="东YS001",
+        from_manhole="东Y1",
+        to_manhole="东Y2",
+        diameter_mm=600,
+        length_m=Decimal("40.00"),
+        street=street,
+    )
+    batch = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.INSPECTIONS, file_name="东街检测.xlsx", rows=1, created=1
+    )
+    inspection = Inspection.objects.create(
+        segment=segment,
+        method=Inspection.Method.CCTV,
+        inspected_on=datetime.date(2025, 3, 1),
+        import_batch=batch,
+    )
+    Defect.objects.create(
+        inspection=inspection,
+        code=DefectCode.objects.get(rule_set="CJJ181-2012", code="SL"),
+        grade=2,
+        position_m=Decimal("12.00"),
+    )
+    rescore_segments([segment.pk])
+    return segment
+
+
+def add_water_records(channel):
+    """Three sampling points on ``channel``, each sampled in three rounds (lightly
+    black-odorous: NH₃-N 9 mg/L), and the judgement they give: a row of every water-quality
+    model, each created on its own so it has a history row. Returns the judgement."""
+    from projects.models import Sample, SamplingPoint
+    from projects.water_quality import regrade_channel
+
+    points = [
+        SamplingPoint.objects.create(channel=channel, name=f"东{i}号点", sequence=i)
+        for i in range(1, 4)
+    ]
+    for day in (3, 6, 9):
+        for point in points:
+            Sample.objects.create(
+                point=point,
+                sampled_at=datetime.datetime(2025, 3, day, 1, 30, tzinfo=datetime.UTC),
+                transparency_cm=Decimal("40"),
+                do_mg_l=Decimal("5.0"),
+                orp_mv=Decimal("100"),
+                nh3n_mg_l=Decimal("9.0"),
+                lab="区环境监测站",
+            )
+    return regrade_channel(channel)

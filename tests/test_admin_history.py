@@ -35,6 +35,7 @@ from projects.models import (
     ResponsibleUnit,
     Task,
 )
+from tests.factories import add_sewer_records, add_water_records
 from tests.test_admin import admin_url, form_data, inline_prefix
 
 # Already in the catalogue (projects/forms.py): the refusal every stale form shows.
@@ -461,6 +462,12 @@ class AdminConflictTests(AdminHistoryTestCase):
 
 
 class AdminRoleTests(AdminHistoryTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        add_sewer_records()  # a row of each sewer-condition model, for their pages
+        add_water_records(cls.task.plan.channel)  # and of each water-quality model
+
     def test_it_lets_an_administrator_use_every_page_of_the_projects_admin(self):
         client = self.client_for(self.other_admin)
         self.assertEqual(client.get(reverse("admin:index")).status_code, 200)
@@ -493,9 +500,7 @@ class AdminRevertPermissionTests(AdminHistoryTestCase):
         looker = User.objects.create_user("looker", password="pw-look-123", is_staff=True)
         looker.groups.add(Group.objects.get(name=roles.VIEWER))
         record = self.task.history.earliest()
-        url = reverse(
-            "admin:projects_task_simple_history", args=[self.task.pk, record.history_id]
-        )
+        url = reverse("admin:projects_task_simple_history", args=[self.task.pk, record.history_id])
         client = self.client_for(looker)
         self.assertEqual(client.get(url).status_code, 200)
         before = Task.objects.get(pk=self.task.pk)

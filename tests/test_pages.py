@@ -84,31 +84,35 @@ class QueryCountTests(TestCase):
 
     fixtures = ["xiangzhou_2018"]
 
-    # Every page: session + user (2), then the page's own queries. Pages that offer edit
-    # buttons add the user's permissions (2: user and group permissions).
+    # Every page: session + user + the user's permissions (4: user and group permissions, for
+    # the navigation's Import link and the edit buttons), then the page's own queries.
     EXPECTED = {
         # stream stats, policies, survey totals, interception batches, construction batches +
         # their stations, condition counts, channel count, plan count, projects table count +
         # page + channels prefetch
-        "dashboard": 14,
+        "dashboard": 16,
         # count, page, street and maintaining-unit filter options
-        "channel list": 6,
-        # channel with its plan; counts of the 7 tables; the warnings' problems and tasks;
-        # problems; targets; tasks + problems + targets prefetch; measures; responsibilities;
-        # progress tasks + supporting units; projects + channels
-        "channel 造贝": 25,
-        "channel 105": 25,
-        # channel; projects count, page, channels prefetch
-        "channel without plan": 6,
+        "channel list": 8,
+        # channel with its plan and current condition; counts of the 8 tables; the warnings'
+        # problems and tasks; problems; targets; tasks + problems + targets prefetch; measures;
+        # responsibilities; progress tasks + supporting units; projects + channels; water
+        # quality: sampling points, latest judgement, chart samples (no samples: no page of
+        # the samples table)
+        "channel 造贝": 29,
+        "channel 105": 29,
+        # channel; projects count, page, channels prefetch; samples count; sampling points,
+        # latest judgement, chart samples
+        "channel without plan": 12,
         # count, page, footer totals
-        "batch list": 5,
+        "batch list": 7,
         # batch; villages count + page; reports count + page
         "batch 1": 9,
         # 3 table counts; survey page; construction page + 2 prefetches, footer totals + 2
-        # prefetches; station filter options (2); stations page + batches prefetch
-        "pipes": 16,
+        # prefetches; station filter options (2); stations page + batches prefetch; survey
+        # coverage by method (1: one aggregate over the segments)
+        "pipes": 19,
         # count, channel filter options, page, channels prefetch
-        "project list": 6,
+        "project list": 8,
         # project + channels + techniques; reports count + page; measures count + page
         "project survey": 10,
         "project 造贝": 11,
@@ -204,6 +208,7 @@ class ChannelPageTests(TestCase):
                 "responsibilities",
                 "progress",
                 "projects",
+                "samples",
             },
         )
         for heading in ("问题清单", "目标清单", "任务清单", "措施清单", "责任清单"):

@@ -24,10 +24,11 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import router, transaction
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from projects.models import InterceptionBatch, ProgressReport
+from projects.models import ImportBatch, InterceptionBatch, ProgressReport
+from tests.factories import add_sewer_records, add_water_records
 from tests.test_editing import PDF, EditingTestCase
 
 ANONYMOUS, VIEWER, EDITOR_A, EDITOR_B, ADMINISTRATOR = USERS = (
@@ -108,6 +109,13 @@ EDIT_B = table((LOGIN, LOGIN), (403, 403), (403, 403), (200, 302), (200, 302))
 # A task's evidence: a download for everyone logged in; 404 when the task has none.
 EVIDENCE = table((LOGIN, LOGIN), (200, 405), (200, 405), (200, 405), (200, 405))
 NO_EVIDENCE = table((LOGIN, LOGIN), (404, 405), (404, 405), (404, 405), (404, 405))
+# Bulk import needs the kind's "add" permissions: the viewer gets 403, editors and the
+# administrator use it (POSTing no file re-shows the form: 200).
+IMPORT_PAGE = table((LOGIN, LOGIN), (403, 403), (200, 405), (200, 405), (200, 405))
+IMPORT_UPLOAD = table((LOGIN, LOGIN), (403, 403), (200, 200), (200, 200), (200, 200))
+# An upload token that does not exist (or is not the user's): 404; confirm takes POST only.
+IMPORT_PREVIEW = table((LOGIN, LOGIN), (403, 403), (404, 405), (404, 405), (404, 405))
+IMPORT_CONFIRM = table((LOGIN, LOGIN), (403, 403), (405, 404), (405, 404), (405, 404))
 
 
 class SiteRules:
@@ -166,6 +174,52 @@ class SiteRules:
                 Case("batch 2", reverse("projects:batch-detail", args=[t.batch.pk]), READ)
             ],
             "projects:pipes": [Case("", reverse("projects:pipes"), READ)],
+            "projects:segment-priority": [Case("", reverse("projects:segment-priority"), READ)],
+            "projects:segment-maintenance": [
+                Case("", reverse("projects:segment-maintenance"), READ)
+            ],
+            "projects:segment-detail": [
+                Case(
+                    "a scored segment",
+                    reverse("projects:segment-detail", args=[t.segment.pk]),
+                    READ,
+                )
+            ],
+            "projects:import-index": [Case("", reverse("projects:import-index"), IMPORT_PAGE)],
+            "projects:import-batch": [
+                Case(
+                    "an import batch",
+                    reverse("projects:import-batch", args=[t.import_batch.pk]),
+                    READ,
+                )
+            ],
+            "projects:import-upload": [
+                Case(kind, reverse("projects:import-upload", args=[kind]), IMPORT_UPLOAD)
+                for kind in ("samples", "inspections")
+            ],
+            "projects:import-template": [
+                Case(
+                    f"{kind} {file_format}",
+                    reverse("projects:import-template", args=[kind, file_format]),
+                    IMPORT_PAGE,
+                )
+                for kind in ("samples", "inspections")
+                for file_format in ("csv", "xlsx")
+            ],
+            "projects:import-preview": [
+                Case(
+                    "unknown token",
+                    reverse("projects:import-preview", args=["samples", "nosuchtoken"]),
+                    IMPORT_PREVIEW,
+                )
+            ],
+            "projects:import-confirm": [
+                Case(
+                    "unknown token",
+                    reverse("projects:import-confirm", args=["samples", "nosuchtoken"]),
+                    IMPORT_CONFIRM,
+                )
+            ],
             "projects:project-list": [Case("", reverse("projects:project-list"), READ)],
             "projects:project-detail": [
                 Case(
@@ -284,6 +338,16 @@ def allowed(permitted, status):
     return status if permitted else 403
 
 
+def admin_refuses(model_admin, permission):
+    """True when ``model_admin`` refuses ``permission`` in code whatever the user's permissions
+    (a read-only admin of rows the application writes refuses add, change and delete)."""
+    request = RequestFactory().get("/")
+    request.user = get_user_model()(is_superuser=True, is_active=True)
+    if permission == "add":
+        return not model_admin.has_add_permission(request)
+    return not getattr(model_admin, f"has_{permission}_permission")(request, None)
+
+
 # The views of a model's admin, by the suffix of their name (None: the unnamed pre-1.9 change
 # URL "<object_id>/", which redirects to "<object_id>/change/"): the permission GET needs and
 # its answer, the permission POST needs and its answer; 403 when the permission is missing.
@@ -298,6 +362,10 @@ MODEL_ADMIN_VIEWS = {
     # django-simple-history's page of one historical version, with its revert form.
     "simple_history": ("view", 200, "change", 200),
     "password_change": ("change", 200, "change", 200),  # auth.User's "<id>/password/"
+    # The bulk import of samples and inspections from their changelists: "add", never "view".
+    "import": ("add", 200, "add", 200),
+    "import_preview": ("add", 404, "add", 404),  # an unknown upload token
+    "import_confirm": ("add", 302, "add", 404),
     None: ("view", 302, "view", 302),
 }
 
@@ -401,6 +469,9 @@ class AdminRules:
         may_post = administrator_may(model, post_permission)
         if may_get is None or may_post is None:
             return None  # a model of an app the rules do not know
+        model_admin = admin.site._registry[model]
+        may_get = may_get and not admin_refuses(model_admin, get_permission)
+        may_post = may_post and not admin_refuses(model_admin, post_permission)
         get_status, post_status = allowed(may_get, get_status), allowed(may_post, post_status)
         obj = self.testcase.admin_object(model)
         label = model._meta.label
@@ -448,6 +519,9 @@ class UrlWalkTests(EditingTestCase):
             project=cls.project_a, month="2018-05-01", percent_complete=10
         )
         cls.batch = InterceptionBatch.objects.get(batch_number=2)
+        cls.segment = add_sewer_records()
+        add_water_records(cls.g105)
+        cls.import_batch = ImportBatch.objects.create(kind="samples", file_name="x.csv")
         cls.users = {
             ANONYMOUS: None,
             VIEWER: cls.viewer,

@@ -8,6 +8,8 @@ Environment variables:
     DATABASE_URL    e.g. postgres://user:pass@host:5432/waterworks; a SQLite file when unset.
     CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://water.example.gov.cn
     SECURE_SSL_REDIRECT   "0" to turn off the HTTPS redirect behind a proxy that already does it.
+    SEWER_RULE_SET  the sewer defect rule set that scores inspections, e.g. "DB44/T 1025-2012"
+                    (default: CJJ181-2012, the standard's own; see projects.sewer_condition).
 """
 
 import os
@@ -163,3 +165,7 @@ LOGGING = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# The rule set whose DefectCode rows score sewer inspections; empty: the standard's own
+# (projects.standards.config.CJJ181.rule_set, "CJJ181-2012").
+SEWER_RULE_SET = os.environ.get("SEWER_RULE_SET", "")

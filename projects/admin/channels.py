@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Channel, Project, PumpingStation
 from .audit import HistoryAdmin
 from .base import SOURCE_FIELDSET, column, count_of
+from .water import regrade_selected
 
 
 @admin.register(Channel)
@@ -28,6 +29,7 @@ class ChannelAdmin(HistoryAdmin):
     list_select_related = ["street", "maintaining_unit"]
     search_fields = ["name", "code", "location", "receiving_water", "street__name"]
     autocomplete_fields = ["street", "maintaining_unit", "source"]
+    actions = [regrade_selected]
     fieldsets = [
         (None, {"fields": ["name", "code", "street", "location", "receiving_water"]}),
         (_("Condition"), {"fields": ["length_km", "condition", "condition_note"]}),

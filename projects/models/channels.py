@@ -1,5 +1,6 @@
 from django.db import models
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -13,22 +14,52 @@ class ChannelQuerySet(models.QuerySet):
 
         return self.annotate(has_plan=Exists(Plan.objects.filter(channel=OuterRef("pk"))))
 
+    def with_condition(self):
+        """The condition the data give: ``current_condition`` is the grade of the channel's
+        latest black-odour judgement where there is one (``condition_judged`` true, the rounds
+        it rests on in ``judged_rounds``), else the recorded ``condition``. Judgement grades
+        are values of ``Channel.Condition`` too. Correlated subqueries on the judgements'
+        (channel, -computed_at) index: no query per channel."""
+        from .water import Judgement
+
+        latest = Judgement.objects.filter(channel=OuterRef("pk")).order_by("-computed_at", "-pk")
+        return self.annotate(
+            judged_grade=Subquery(latest.values("grade")[:1]),
+            judged_rounds=Subquery(latest.values("rounds")[:1]),
+        ).annotate(
+            current_condition=Coalesce(F("judged_grade"), F("condition")),
+            condition_judged=Exists(latest),
+        )
+
     def for_list(self):
         return (
             self.select_related("street", "maintaining_unit", "source")
             .with_plan_flag()
+            .with_condition()
             .annotate(project_count=Count("projects", distinct=True))
         )
 
     def condition_counts(self):
-        """{condition: count} over this queryset, every condition present (0 when none)."""
-        counts = dict(
+        """[(condition, label, count, measured)] over this queryset by current condition (the
+        latest judgement's grade, else the recorded condition; ``with_condition()``), every
+        condition present (0 when none); ``measured`` counts the judged ones. One query."""
+        counts = {}
+        measured = {}
+        rows = (
             self.order_by()
-            .values_list("condition")
+            .with_condition()
+            .values_list("current_condition", "condition_judged")
             .annotate(n=Count("pk"))
-            .values_list("condition", "n")
+            .values_list("current_condition", "condition_judged", "n")
         )
-        return [(value, label, counts.get(value, 0)) for value, label in Channel.Condition.choices]
+        for value, judged, n in rows:
+            counts[value] = counts.get(value, 0) + n
+            if judged:
+                measured[value] = measured.get(value, 0) + n
+        return [
+            (value, label, counts.get(value, 0), measured.get(value, 0))
+            for value, label in Channel.Condition.choices
+        ]
 
 
 class Channel(Sourced):

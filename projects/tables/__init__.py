@@ -23,6 +23,14 @@ from ..models import (
     VillageWork,
 )
 from ..templatetags.waterworks import pct, progress, qty, wan
+from ..water_quality import (
+    MEASURED,
+    MEASURED_TITLE,
+    RECORDED,
+    RECORDED_TITLE,
+    condition_label,
+    rounds_text,
+)
 
 NOT_GIVEN = _("not given")
 
@@ -132,11 +140,40 @@ class UnitsColumn(tables.ManyToManyColumn):
 # --- channels -------------------------------------------------------------------------------
 
 
+class ConditionColumn(tables.Column):
+    """A channel's current condition (``Channel.objects.with_condition()``) as a badge, with a
+    small marker saying whether the sampling data gave it or it is the recorded one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("accessor", "current_condition")
+        kwargs.setdefault("verbose_name", _("Condition"))
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        if record.condition_judged:
+            source, text = "measured", MEASURED
+            title = format_html("{} {}", MEASURED_TITLE, rounds_text(record.judged_rounds))
+        else:
+            source, text, title = "recorded", RECORDED, RECORDED_TITLE
+        return format_html(
+            '<span class="badge badge-{}">{}</span> '
+            '<small class="condition-source {}" title="{}">{}</small>',
+            value,
+            condition_label(value),
+            source,
+            title,
+            text,
+        )
+
+    def value(self, value, record):
+        return f"{condition_label(value)} ({MEASURED if record.condition_judged else RECORDED})"
+
+
 class ChannelTable(tables.Table):
     name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
     code = NotGivenColumn()
     street = NotGivenColumn()
-    condition = BadgeColumn()
+    condition = ConditionColumn()
     maintaining_unit = NotGivenColumn()
     length_km = QuantityColumn()
     has_plan = tables.BooleanColumn(verbose_name=_("Has plan"), yesno=("✔", "✘"))

@@ -4,7 +4,16 @@ from django.views.generic import TemplateView
 
 from projects.access import scope_of
 from projects.filters import ChannelFilter
-from projects.models import Channel, Measure, Problem, Project, Responsibility, Target, Task
+from projects.models import (
+    Channel,
+    Measure,
+    Problem,
+    Project,
+    Responsibility,
+    Sample,
+    Target,
+    Task,
+)
 from projects.tables import (
     ChannelProjectTable,
     ChannelTable,
@@ -15,6 +24,8 @@ from projects.tables import (
     TaskPlanTable,
     TaskProgressTable,
 )
+from projects.tables.water import SampleTable
+from projects.water_quality import channel_water_quality
 
 from .base import ListPage, TablesMixin
 
@@ -32,14 +43,15 @@ class ChannelListView(ListPage):
 
 class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
     """The channel with its one-river-one-policy plan (five lists) beside the progress of its
-    tasks and projects, and what keeps the plan from being complete."""
+    tasks and projects, and what keeps the plan from being complete; its water quality: the
+    condition the samples give, their trends and the samples themselves."""
 
     template_name = "projects/channel_detail.html"
 
     def get_channel(self):
         if not hasattr(self, "_channel"):
             self._channel = get_object_or_404(
-                Channel.objects.select_related(
+                Channel.objects.with_condition().select_related(
                     "street",
                     "maintaining_unit",
                     "source",
@@ -62,7 +74,8 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
         channel = self.get_channel()
         plan = self.get_plan()
         projects = Project.objects.filter(channels=channel).for_table().overdue_first()
-        tables = {"projects": ChannelProjectTable(projects)}
+        samples = Sample.objects.filter(point__channel=channel).select_related("point")
+        tables = {"projects": ChannelProjectTable(projects), "samples": SampleTable(samples)}
         if plan is None:
             return tables
         tasks = Task.objects.filter(plan=plan)
@@ -86,6 +99,7 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
         plan = self.get_plan()
         context["channel"] = channel
         context["plan"] = plan
+        context["water"] = channel_water_quality(channel)
         if plan is not None:
             context["warnings"] = plan.completeness_warnings(
                 Problem.objects.filter(plan=plan).with_task_count(),

@@ -3,13 +3,16 @@ from django.views.generic import TemplateView
 
 from projects.filters import PumpingStationFilter
 from projects.models import PipeConstructionBatch, PipeSurveyCampaign, PumpingStation
+from projects.sewer_condition import coverage_by_method
 from projects.tables import ConstructionBatchTable, PumpingStationTable, SurveyCampaignTable
+from projects.tables.sewers import CoverageTable
 
 from .base import TablesMixin
 
 
 class PipeNetworkView(LoginRequiredMixin, TablesMixin, TemplateView):
-    """The survey campaign (with QV and CCTV shares), construction batches, pumping stations."""
+    """The survey campaign (with QV and CCTV shares), construction batches, pumping stations,
+    and the length of sewer inspected by each method (from the inspection records)."""
 
     template_name = "projects/pipes.html"
     export_name = "pipe-network"
@@ -35,6 +38,7 @@ class PipeNetworkView(LoginRequiredMixin, TablesMixin, TemplateView):
                 )
             ),
             "stations": PumpingStationTable(self.get_station_filter().qs),
+            "coverage": CoverageTable(coverage_by_method()),
         }
 
     def get_context_data(self, **kwargs):

@@ -1,0 +1,302 @@
+"""Black-odour judgements from the water samples, and what the channel page shows of them.
+
+A channel's *rounds* are the distinct local (``settings.TIME_ZONE``, Asia/Shanghai) dates on
+which any of its points was sampled. A judgement rests on the latest ``minimum_rounds`` of them
+(3, ``projects.standards.config.BLACK_ODOUR``): each reading of those days is graded, each point
+from its readings, the channel from its points (``projects.standards.black_odour``). A new
+``Judgement`` is stored only when the grade or the rounds differ from the channel's latest one,
+so the judgements of a channel read as its history.
+
+Regrading in bulk costs three queries whatever the number of channels: the samples of each
+channel's latest rounds (a ``DENSE_RANK`` window over the local date, so the database picks the
+rounds and sends only their samples, as tuples), the latest judgement of each channel, and one
+``bulk_create``.
+"""
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Window
+from django.db.models.functions import DenseRank, TruncDate
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+from .models import Channel, Judgement, Sample, SamplingPoint
+from .standards.black_odour import (
+    Grade,
+    grade_point,
+    grade_reading,
+    grade_water_body,
+    judgement_is_sufficient,
+)
+from .standards.config import BLACK_ODOUR
+
+LOCAL_ZONE = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+# A sample's readings in the order grade_reading takes them (depth last).
+READING_FIELDS = ("transparency_cm", "do_mg_l", "orp_mv", "nh3n_mg_l", "depth_cm")
+
+# How many of a channel's latest rounds its charts show.
+CHART_ROUNDS = 20
+
+
+def local_day():
+    """A sample's local date (the time zone given explicitly: a request's active time zone
+    must not move a round)."""
+    return TruncDate("sampled_at", tzinfo=LOCAL_ZONE)
+
+
+def in_latest_rounds(samples, rounds):
+    """``samples`` (a Sample queryset) limited to each channel's latest ``rounds`` local dates,
+    annotated with ``channel_pk`` and ``day``. The window numbers each channel's dates newest
+    first, the filter keeps the first ones: the database picks the rounds in the same query."""
+    day = local_day()
+    return (
+        samples.order_by()
+        .annotate(
+            channel_pk=F("point__channel_id"),
+            day=day,
+            round_rank=Window(
+                DenseRank(), partition_by=[F("point__channel_id")], order_by=day.desc()
+            ),
+        )
+        .filter(round_rank__lte=rounds)
+    )
+
+
+def grade_sample(transparency, do, orp, nh3n, depth, rules=None):
+    # A depth of 0 says nothing of the water (the standard's depth rule needs a depth > 0).
+    return grade_reading(transparency, do, orp, nh3n, depth or None, rules=rules)
+
+
+@dataclass
+class Grading:
+    """A channel graded from the samples of some rounds."""
+
+    grade: Grade
+    rounds: list  # dates, oldest first
+    point_grades: dict  # {point_id: Grade}
+    sample_count: int
+
+    def as_judgement(self, channel_id):
+        return Judgement(
+            channel_id=channel_id,
+            grade=self.grade.value_name,
+            rounds=[day.isoformat() for day in self.rounds],
+            point_grades={str(pk): grade.value_name for pk, grade in self.point_grades.items()},
+            sample_count=self.sample_count,
+        )
+
+
+def grade_rows(rows, rules=None):
+    """Grade a channel from ``(point_id, day, transparency, DO, ORP, NH3-N, depth)`` rows."""
+    readings = defaultdict(list)
+    days = set()
+    for point_id, day, *values in rows:
+        readings[point_id].append(grade_sample(*values, rules=rules))
+        days.add(day)
+    point_grades = {pk: grade_point(graded, rules=rules) for pk, graded in readings.items()}
+    return Grading(
+        grade=grade_water_body(point_grades.values(), rules=rules),
+        rounds=sorted(days),
+        point_grades=point_grades,
+        sample_count=sum(len(graded) for graded in readings.values()),
+    )
+
+
+def regrade(channel_ids=None, rules=None):
+    """Grade the channels ``channel_ids`` (None: every channel) from their latest rounds and
+    store a judgement for each whose grade or rounds changed. Channels without samples are
+    left alone (they keep their recorded condition). Returns the judgements written."""
+    rules = rules or BLACK_ODOUR
+    samples = Sample.objects.all()
+    channels = Channel.objects.order_by()
+    if channel_ids is not None:
+        channel_ids = list(channel_ids)
+        samples = samples.filter(point__channel_id__in=channel_ids)
+        channels = channels.filter(pk__in=channel_ids)
+    rows = defaultdict(list)
+    latest_samples = in_latest_rounds(samples, rules.minimum_rounds).values_list(
+        "channel_pk", "point_id", "day", *READING_FIELDS
+    )
+    for channel_id, *row in latest_samples:
+        rows[channel_id].append(row)
+    if not rows:
+        return []
+    with transaction.atomic():
+        latest = {
+            pk: (grade, rounds)
+            for pk, grade, rounds in channels.with_condition()
+            .filter(condition_judged=True)
+            .values_list("pk", "judged_grade", "judged_rounds")
+        }
+        judgements = []
+        for channel_id, channel_rows in rows.items():
+            judgement = grade_rows(channel_rows, rules).as_judgement(channel_id)
+            if latest.get(channel_id) != (judgement.grade, judgement.rounds):
+                judgements.append(judgement)
+        return Judgement.objects.bulk_create(judgements, batch_size=1000)
+
+
+def regrade_channels(channel_ids=None, rules=None):
+    """Regrade the channels ``channel_ids`` (None: all); the number of judgements written."""
+    return len(regrade(channel_ids, rules))
+
+
+def regrade_channel(channel, rules=None):
+    """Regrade one channel; the judgement written, or None when nothing changed."""
+    written = regrade([channel.pk], rules)
+    return written[0] if written else None
+
+
+# --- what the pages show ----------------------------------------------------------------
+
+MEASURED = _("measured")
+RECORDED = _("recorded")
+MEASURED_TITLE = _("From the latest black-odour judgement of the samples:")
+RECORDED_TITLE = _("As recorded: no samples judged yet.")
+
+
+def condition_label(value):
+    """The label of a ``Channel.Condition`` value (judgement grades are such values too)."""
+    try:
+        return Channel.Condition(value).label
+    except ValueError:
+        return value
+
+
+def rounds_text(rounds):
+    """ISO dates as the page writes them: “2018-05-02、05-05、05-08” (the year once, again
+    where it changes)."""
+    parts = []
+    year = None
+    for iso in rounds:
+        day = datetime.date.fromisoformat(iso) if isinstance(iso, str) else iso
+        parts.append(f"{day:%m-%d}" if day.year == year else day.isoformat())
+        year = day.year
+    return "、".join(parts)
+
+
+# Series colours (Okabe–Ito, readable by the colour-blind), one per sampling point in order.
+PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#7f7f7f", "#000000")
+
+
+@dataclass
+class Indicator:
+    field: str
+    label: str
+    unit: str
+    limits: object  # standards.config.IndicatorLimits
+
+
+def indicators(rules=None):
+    rules = rules or BLACK_ODOUR
+    return [
+        Indicator("transparency_cm", _("Transparency"), "cm", rules.transparency),
+        Indicator("do_mg_l", _("Dissolved oxygen"), "mg/L", rules.dissolved_oxygen),
+        Indicator("orp_mv", _("ORP"), "mV", rules.orp),
+        Indicator("nh3n_mg_l", _("Ammonia nitrogen"), "mg/L", rules.ammonia),
+    ]
+
+
+@dataclass
+class Series:
+    name: str
+    color: str
+    points: list = field(default_factory=list)  # [(aware datetime, value)], oldest first
+
+
+@dataclass
+class Chart:
+    """One indicator's trend: a line per sampling point, the light and severe limits.
+    ``projects.templatetags.charts.trend_chart`` draws it."""
+
+    label: str
+    unit: str
+    series: list
+    thresholds: list  # [(label, value, grade value name)]
+    higher_is_worse: bool = False
+
+    @property
+    def has_data(self):
+        return any(s.points for s in self.series)
+
+
+def build_charts(points, samples, rules=None):
+    """A chart per indicator from ``samples``: (point_id, sampled_at, transparency, DO, ORP,
+    NH3-N) in time order. ``points`` gives the series' names and colours."""
+    colours = {p.pk: PALETTE[i % len(PALETTE)] for i, p in enumerate(points)}
+    charts = []
+    for index, indicator in enumerate(indicators(rules)):
+        series = {p.pk: Series(p.name, colours[p.pk]) for p in points}
+        for point_id, sampled_at, *values in samples:
+            value = values[index]
+            if value is not None and point_id in series:
+                series[point_id].points.append((sampled_at, value))
+        charts.append(
+            Chart(
+                label=indicator.label,
+                unit=indicator.unit,
+                series=[s for s in series.values() if s.points],
+                thresholds=[
+                    (_("light"), indicator.limits.light, "light"),
+                    (_("severe"), indicator.limits.severe, "severe"),
+                ],
+                higher_is_worse=indicator.limits.higher_is_worse,
+            )
+        )
+    return charts
+
+
+@dataclass
+class PointRow:
+    point: SamplingPoint
+    color: str
+    grade: str | None  # Judgement.Grade value; None: no reading in the judged rounds
+
+    def get_grade_display(self):
+        return Judgement.Grade(self.grade).label if self.grade else None
+
+
+def channel_water_quality(channel, rules=None):
+    """The channel page's water-quality section for ``channel`` (from
+    ``Channel.objects.with_condition()``): its condition, its points with their latest grades, the
+    latest judgement, whether it rests on enough data, and the trend charts of the latest
+    ``CHART_ROUNDS`` rounds. Three queries, whatever the number of samples."""
+    rules = rules or BLACK_ODOUR
+    points = list(SamplingPoint.objects.filter(channel=channel).order_by("sequence", "name"))
+    judgement = channel.judgements.order_by("-computed_at", "-pk").first()
+    chart_samples = list(
+        in_latest_rounds(Sample.objects.filter(point__channel=channel), CHART_ROUNDS)
+        .order_by("sampled_at", "point_id")
+        .values_list("point_id", "sampled_at", *READING_FIELDS[:4])
+    )
+    chart_rounds = {
+        localtime(sampled_at, LOCAL_ZONE).date() for _pk, sampled_at, *_ in chart_samples
+    }
+    charts = build_charts(points, chart_samples, rules)
+    point_grades = judgement.point_grades if judgement else {}
+    rows = [
+        PointRow(p, PALETTE[i % len(PALETTE)], point_grades.get(str(p.pk)))
+        for i, p in enumerate(points)
+    ]
+    context = {
+        "condition_label": condition_label(channel.current_condition),
+        "points": rows,
+        "judgement": judgement,
+        "charts": charts,
+        "has_charts": any(chart.has_data for chart in charts),
+        "chart_rounds": len(chart_rounds),
+        "minimum_points": rules.minimum_points,
+        "minimum_rounds": rules.minimum_rounds,
+    }
+    if judgement is not None:
+        context["rounds_text"] = rounds_text(judgement.rounds)
+        context["sufficient"] = judgement_is_sufficient(
+            len(judgement.point_grades), len(judgement.rounds), rules
+        )
+    return context

@@ -1,0 +1,395 @@
+"""Sewer condition: scores of CJJ 181-2012 computed through the database (the counted
+inspection, the active rule set's DefectCode rows), the survey coverage by method, and the
+repair and maintenance priority pages and a segment's page."""
+
+import csv
+import datetime
+import io
+import multiprocessing
+from decimal import Decimal
+from unittest import mock
+
+from django.test import TestCase, override_settings
+from django.urls import reverse
+
+from projects.models import (
+    Defect,
+    DefectCode,
+    Inspection,
+    PipeSegment,
+    ResponsibleUnit,
+    SegmentScore,
+)
+from projects.sewer_condition import (
+    RESULT_FIELDS,
+    Rescore,
+    active_rule_set,
+    coverage_by_method,
+    rescore_segments,
+)
+
+from .factories import make_users
+
+CJJ = "CJJ181-2012"
+DB44 = "DB44/T 1025-2012"
+DAY = datetime.date(2024, 5, 10)
+
+
+def code(letters, rule_set=CJJ):
+    return DefectCode.objects.get(rule_set=rule_set, code=letters)
+
+
+def make_segment(segment_code, street=None, diameter_mm=600, length_m="40.00", **fields):
+    return PipeSegment.objects.create(
+        code=segment_code,
+        from_manhole=f"{segment_code}-Y1",
+        to_manhole=f"{segment_code}-Y2",
+        diameter_mm=diameter_mm,
+        length_m=Decimal(length_m),
+        street=street,
+        **fields,
+    )
+
+
+def inspect(segment, defects=(), method=Inspection.Method.CCTV, on=DAY):
+    """An inspection of ``segment`` with ``defects``: (code letters, grade, position m)."""
+    inspection = Inspection.objects.create(segment=segment, method=method, inspected_on=on)
+    for letters, grade, position in defects:
+        Defect.objects.create(
+            inspection=inspection, code=code(letters), grade=grade, position_m=Decimal(position)
+        )
+    return inspection
+
+
+def add_bulk_segments(n, street=None, defects_each=4):
+    """``n`` segments, each with an old QV and a newer CCTV inspection and ``defects_each``
+    defects on each, in a handful of queries."""
+    segments = PipeSegment.objects.bulk_create(
+        PipeSegment(
+            code=f"B{i:05d}",
+            from_manhole=f"B{i:05d}-Y1",
+            to_manhole=f"B{i:05d}-Y2",
+            diameter_mm=(400, 600, 1200, 1800)[i % 4],
+            length_m=Decimal("35.50"),
+            area_class="ABCD"[i % 4],
+            street=street,
+        )
+        for i in range(n)
+    )
+    inspections = Inspection.objects.bulk_create(
+        Inspection(segment=segment, method=method, inspected_on=on)
+        for segment in segments
+        for method, on in (("QV", DAY - datetime.timedelta(days=400)), ("CCTV", DAY))
+    )
+    codes = [code(letters) for letters in ("PL", "CJ", "TJ", "SG")]
+    Defect.objects.bulk_create(
+        Defect(
+            inspection=inspection,
+            code=codes[k % 4],
+            grade=1 + (i + k) % 3,
+            position_m=Decimal(3 * k + 1),
+        )
+        for i, inspection in enumerate(inspections)
+        for k in range(defects_each)
+    )
+    return segments
+
+
+class SewerTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        make_users(cls)
+        cls.east = ResponsibleUnit.objects.create(name="东街道", kind="street")
+        cls.west = ResponsibleUnit.objects.create(name="西街道", kind="street")
+        # The published Shenzhen record: one SL grade 2 on a 600 mm pipe, F = 2, RI = 1.4.
+        cls.shenzhen = make_segment("SZ-001", street=cls.east)
+        inspect(cls.shenzhen, [("SL", 2, "12.00")])
+        # A broken pipe under a hospital: the worst repair case.
+        cls.broken = make_segment("PL-900", street=cls.west, diameter_mm=1600, area_class="A")
+        inspect(cls.broken, [("PL", 4, "3.00"), ("TJ", 3, "20.00")])
+        # Silted up, structurally sound: the worst maintenance case.
+        cls.silted = make_segment("CJ-300", street=cls.west, diameter_mm=800, area_class="B")
+        inspect(cls.silted, [("CJ", 4, "0.00"), ("SG", 2, "15.00")], method="QV")
+        cls.never = make_segment("NEW-1", street=cls.east)  # never inspected
+        rescore_segments()
+
+    def setUp(self):
+        self.client.force_login(self.staff)
+
+    def score(self, segment):
+        return SegmentScore.objects.get(segment=segment)
+
+
+class RescoreTests(SewerTestCase):
+    def test_it_scores_the_shenzhen_case_through_the_database(self):
+        score = self.score(self.shenzhen)
+        self.assertEqual(score.f, Decimal("2.00"))
+        self.assertEqual(score.s_max, Decimal("2.00"))
+        self.assertEqual(score.ri, Decimal("1.40"))
+        self.assertEqual(score.structural_grade, "II")
+        self.assertEqual(score.repair_priority, "plan")
+        self.assertEqual(score.g, Decimal("0.00"))
+        self.assertEqual(score.rule_set, CJJ)
+        self.assertEqual(score.inspection.segment, self.shenzhen)
+
+    def test_it_skips_a_segment_never_inspected(self):
+        self.assertFalse(SegmentScore.objects.filter(segment=self.never).exists())
+        self.assertEqual(SegmentScore.objects.count(), 3)
+
+    def test_it_counts_the_latest_inspection(self):
+        later = inspect(self.broken, [("SL", 1, "5.00")], on=DAY + datetime.timedelta(days=30))
+        self.assertEqual(rescore_segments([self.broken.pk]), 1)
+        score = self.score(self.broken)
+        self.assertEqual(score.inspection, later)
+        self.assertEqual(score.f, Decimal("0.50"))
+        self.assertEqual(score.structural_grade, "I")
+
+    def test_it_prefers_cctv_to_sonar_to_qv_on_the_same_day(self):
+        later = DAY + datetime.timedelta(days=1)
+        inspections = {
+            method: inspect(self.silted, [("CJ", 1, "1.00")], method=method, on=later)
+            for method in ("other", "QV", "sonar")
+        }
+        rescore_segments([self.silted.pk])
+        self.assertEqual(self.score(self.silted).inspection, inspections["sonar"])
+        cctv = inspect(self.silted, [], method="CCTV", on=later)
+        rescore_segments([self.silted.pk])
+        self.assertEqual(self.score(self.silted).inspection, cctv)
+        self.assertEqual(self.score(self.silted).g, Decimal("0.00"))
+
+    def test_it_is_idempotent(self):
+        fields = ["segment", "inspection", "rule_set", "f", "ri", "g", "mi", "sm", "ym"]
+        before = list(SegmentScore.objects.order_by("segment").values_list(*fields))
+        self.assertEqual(rescore_segments(), 3)
+        self.assertEqual(rescore_segments(), 3)
+        after = list(SegmentScore.objects.order_by("segment").values_list(*fields))
+        self.assertEqual(after, before)
+
+    def test_it_rescores_only_the_given_segments(self):
+        SegmentScore.objects.filter(segment=self.silted).update(ri=Decimal("99"))
+        self.assertEqual(rescore_segments([self.shenzhen.pk, self.never.pk]), 1)
+        self.assertEqual(self.score(self.silted).ri, Decimal("99.00"))
+
+    def test_a_second_rule_set_as_data_changes_the_scores_without_code_changes(self):
+        # DB44/T 1025-2012 as rows: here every SL score one point higher than CJJ 181's.
+        for row in DefectCode.objects.filter(rule_set=CJJ):
+            row.pk = None
+            row.rule_set = DB44
+            if row.code == "SL":
+                row.score_1, row.score_2, row.score_3, row.score_4 = 1, 3, 6, 10
+            row.save()
+        with override_settings(SEWER_RULE_SET=DB44):
+            self.assertEqual(active_rule_set(), DB44)
+            rescore_segments()
+        score = self.score(self.shenzhen)
+        self.assertEqual(score.rule_set, DB44)
+        self.assertEqual(score.f, Decimal("3.00"))
+        self.assertEqual(score.ri, Decimal("2.10"))
+        self.assertEqual(active_rule_set(), CJJ)
+
+    def test_it_reports_a_segment_it_cannot_score_and_scores_the_others(self):
+        inspect(self.shenzhen, [("FS", 4, "1.00")], on=DAY + datetime.timedelta(days=1))
+        run = Rescore().run()
+        self.assertEqual(run.scored, 2)
+        self.assertEqual(list(run.failures), ["SZ-001"])
+        # No stale score is left for it.
+        self.assertFalse(SegmentScore.objects.filter(segment=self.shenzhen).exists())
+
+    def test_it_scores_the_same_in_worker_processes(self):
+        add_bulk_segments(30)
+        inspect(self.shenzhen, [("FS", 4, "1.00")], on=DAY + datetime.timedelta(days=1))
+        fields = ["segment", "inspection", "rule_set", *RESULT_FIELDS]
+        alone = Rescore().run()
+        scores = list(SegmentScore.objects.order_by("segment").values_list(*fields))
+        SegmentScore.objects.all().delete()
+        # Forked workers, slices of 7 segments written as they come.
+        with (
+            mock.patch("projects.sewer_condition.PARALLEL_FROM", 1),
+            mock.patch("projects.sewer_condition.WRITE_BATCH", 7),
+            mock.patch("os.cpu_count", return_value=2),
+            mock.patch("threading.active_count", return_value=1),
+            mock.patch("multiprocessing.get_context", wraps=multiprocessing.get_context) as fork,
+        ):
+            shared = Rescore().run()
+        fork.assert_called_once_with("fork")
+        self.assertEqual((shared.scored, shared.failures), (alone.scored, alone.failures))
+        self.assertEqual(shared.scored, 32)
+        self.assertEqual(
+            list(SegmentScore.objects.order_by("segment").values_list(*fields)), scores
+        )
+
+    def test_it_fetches_in_a_few_queries_whatever_the_number_of_segments(self):
+        # codes; savepoint; inspections; defects; segments; upsert; scores of segments no
+        # longer inspected; release
+        with self.assertNumQueries(8):
+            rescore_segments()
+        add_bulk_segments(30)
+        with self.assertNumQueries(8):
+            self.assertEqual(rescore_segments(), 33)
+
+
+class CoverageTests(SewerTestCase):
+    def rows(self):
+        return {row["method"]: row for row in coverage_by_method()}
+
+    def test_it_counts_a_segment_inspected_twice_once(self):
+        inspect(self.shenzhen, [], method="CCTV", on=DAY + datetime.timedelta(days=60))
+        inspect(self.shenzhen, [], method="QV", on=DAY + datetime.timedelta(days=60))
+        with self.assertNumQueries(1):
+            rows = self.rows()
+        self.assertEqual(rows["CCTV"]["segments"], 2)  # Shenzhen (twice) and the broken pipe
+        self.assertEqual(rows["CCTV"]["km"], Decimal("0.080"))
+        self.assertEqual(rows["QV"]["segments"], 2)  # Shenzhen and the silted pipe
+        self.assertEqual(rows["QV"]["km"], Decimal("0.080"))
+        self.assertEqual(rows["sonar"]["km"], Decimal("0.000"))
+        self.assertEqual(rows[""]["segments"], 3)
+        self.assertEqual(rows[""]["km"], Decimal("0.120"))
+
+    def test_it_shows_the_coverage_and_the_priority_links_on_the_pipe_network_page(self):
+        response = self.client.get(reverse("projects:pipes"))
+        coverage = response.context["tables"]["coverage"]
+        self.assertEqual([row.get_cell_value("km") for row in coverage.rows][-1], "0.12")
+        self.assertContains(response, reverse("projects:segment-priority"))
+        self.assertContains(response, reverse("projects:segment-maintenance"))
+
+
+class PriorityPageTests(SewerTestCase):
+    def codes(self, response):
+        return [row.record.segment.code for row in response.context["table"].page]
+
+    def test_it_sends_anonymous_users_to_the_login_page(self):
+        self.client.logout()
+        for name in ("projects:segment-priority", "projects:segment-maintenance"):
+            url = reverse(name)
+            self.assertRedirects(self.client.get(url), f"{reverse('login')}?next={url}")
+        url = reverse("projects:segment-detail", args=[self.shenzhen.pk])
+        self.assertRedirects(self.client.get(url), f"{reverse('login')}?next={url}")
+
+    def test_it_shows_the_shenzhen_case_on_the_repair_priority_page(self):
+        response = self.client.get(reverse("projects:segment-priority"))
+        self.assertContains(response, "SZ-001")
+        row = next(r for r in response.context["table"].page if r.record.segment == self.shenzhen)
+        self.assertEqual(row.get_cell_value("f"), Decimal("2.00"))
+        self.assertEqual(row.get_cell_value("ri"), Decimal("1.40"))
+        self.assertEqual(row.get_cell_value("structural_grade"), "II")
+        self.assertEqual(row.get_cell_value("method"), "CCTV")
+        self.assertContains(response, reverse("projects:segment-detail", args=[self.shenzhen.pk]))
+
+    def test_it_orders_the_repair_list_by_ri_and_the_maintenance_list_by_mi(self):
+        repair = self.client.get(reverse("projects:segment-priority"))
+        self.assertEqual(self.codes(repair)[0], "PL-900")
+        ris = [row.record.ri for row in repair.context["table"].page]
+        self.assertEqual(ris, sorted(ris, reverse=True))
+        maintenance = self.client.get(reverse("projects:segment-maintenance"))
+        self.assertEqual(self.codes(maintenance)[0], "CJ-300")
+        mis = [row.record.mi for row in maintenance.context["table"].page]
+        self.assertEqual(mis, sorted(mis, reverse=True))
+        self.assertContains(maintenance, "MI")
+
+    def test_it_sorts_on_another_column(self):
+        response = self.client.get(reverse("projects:segment-priority"), {"sort": "segment"})
+        self.assertEqual(self.codes(response), ["CJ-300", "PL-900", "SZ-001"])
+
+    def test_it_filters_by_street_grade_method_and_search(self):
+        url = reverse("projects:segment-priority")
+        cases = [
+            ({"street": self.east.pk}, ["SZ-001"]),
+            ({"street": self.west.pk}, ["PL-900", "CJ-300"]),
+            ({"structural_grade": "IV"}, ["PL-900"]),
+            ({"structural_grade": "II"}, ["SZ-001"]),
+            ({"functional_grade": "IV"}, ["CJ-300"]),
+            ({"method": "QV"}, ["CJ-300"]),
+            ({"method": "CCTV"}, ["PL-900", "SZ-001"]),
+            ({"q": "sz-0"}, ["SZ-001"]),
+            ({"q": "CJ-300-Y2"}, ["CJ-300"]),
+        ]
+        for query, expected in cases:
+            with self.subTest(**query):
+                self.assertEqual(self.codes(self.client.get(url, query)), expected)
+
+    def test_it_exports_the_filtered_list(self):
+        response = self.client.get(
+            reverse("projects:segment-priority"), {"street": self.west.pk, "_export": "csv"}
+        )
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+        self.assertEqual(len(rows), 3)
+        self.assertEqual(rows[1][0], "PL-900")
+        response = self.client.get(reverse("projects:segment-maintenance"), {"_export": "xlsx"})
+        self.assertEqual(response.status_code, 200)
+
+
+class SegmentPageTests(SewerTestCase):
+    def test_it_shows_every_score_the_inspections_and_their_defects(self):
+        older = inspect(self.shenzhen, [("PL", 3, "8.00")], on=DAY - datetime.timedelta(days=90))
+        response = self.client.get(reverse("projects:segment-detail", args=[self.shenzhen.pk]))
+        self.assertEqual(response.status_code, 200)
+        for label in ("S", "Smax", "F", "Sm", "Y", "Ymax", "G", "Ym", "RI", "MI"):
+            self.assertContains(response, f"<dt>{label}</dt>")
+        self.assertContains(response, "<b>1.40</b>")
+        tables = response.context["tables"]
+        self.assertEqual(len(tables["inspections"].rows), 2)
+        counted = self.score(self.shenzhen).inspection
+        self.assertEqual(len(tables[f"defects{counted.pk}"].rows), 1)
+        self.assertEqual(len(tables[f"defects{older.pk}"].rows), 1)
+        self.assertContains(response, "渗漏")
+        self.assertContains(response, "破裂")
+
+    def test_it_says_a_segment_is_not_scored_yet(self):
+        response = self.client.get(reverse("projects:segment-detail", args=[self.never.pk]))
+        self.assertIsNone(response.context["score"])
+        self.assertEqual(self.client.get("/pipes/segments/999999/").status_code, 404)
+
+
+class QueryCountTests(SewerTestCase):
+    """Each page costs the same with three scored segments as with 60 more, and a segment's
+    page the same with one inspection as with several."""
+
+    # session, user; the user's and their groups' permissions (the main menu's import link);
+    # count, page (segment, street and inspection joined), street options
+    LIST = 7
+    # session, user; segment (street, score and its inspection joined); the active rule set's
+    # codes; inspections (import batch joined); their defects (codes joined); permissions (2)
+    DETAIL = 8
+
+    def assert_counts(self, detail_segment):
+        for name in ("projects:segment-priority", "projects:segment-maintenance"):
+            with self.subTest(name), self.assertNumQueries(self.LIST):
+                self.assertEqual(self.client.get(reverse(name)).status_code, 200)
+        url = reverse("projects:segment-detail", args=[detail_segment.pk])
+        with self.subTest("detail"), self.assertNumQueries(self.DETAIL):
+            self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_it_pins_the_pages_with_a_few_segments(self):
+        self.assert_counts(self.shenzhen)
+
+    def test_it_pins_the_pages_with_60_more_segments(self):
+        segments = add_bulk_segments(60, street=self.east, defects_each=12)
+        rescore_segments()
+        self.assert_counts(segments[0])
+
+
+class AdminTests(SewerTestCase):
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def test_it_rescores_the_selected_segments(self):
+        SegmentScore.objects.all().delete()
+        response = self.client.post(
+            reverse("admin:projects_pipesegment_changelist"),
+            {"action": "rescore", "_selected_action": [self.shenzhen.pk, self.never.pk]},
+            follow=True,
+        )
+        self.assertContains(response, CJJ)
+        self.assertEqual(self.score(self.shenzhen).ri, Decimal("1.40"))
+        self.assertEqual(SegmentScore.objects.count(), 1)
+
+    def test_it_shows_scores_and_import_batches_but_does_not_let_them_be_added(self):
+        for model in ("segmentscore", "importbatch"):
+            with self.subTest(model):
+                url = reverse(f"admin:projects_{model}_changelist")
+                self.assertEqual(self.client.get(url).status_code, 200)
+                url = reverse(f"admin:projects_{model}_add")
+                self.assertEqual(self.client.get(url).status_code, 403)
+        score = self.score(self.shenzhen)
+        url = reverse("admin:projects_segmentscore_change", args=[score.pk])
+        self.assertContains(self.client.get(url), "1.40")
