@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Defect, Inspection, SegmentScore
 from ..sewer_condition import EXTENT_LABELS, MAINTENANCE_LABELS, REPAIR_LABELS
 from ..templatetags.waterworks import qty
-from . import NotGivenColumn, QuantityColumn
+from . import QuantityColumn
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
 
@@ -60,7 +60,10 @@ class SegmentScoreTable(tables.Table):
         linkify=segment_url,
         attrs={"td": {"class": "name"}},
     )
-    street = NotGivenColumn(accessor="segment__street", order_by="segment__street__name")
+    # Recorded data, not the article: an empty street is simply not filled in.
+    street = tables.Column(
+        accessor="segment__street", order_by="segment__street__name", default="—"
+    )
     diameter_mm = tables.Column(accessor="segment__diameter_mm", attrs=NUM)
     length_m = QuantityColumn(accessor="segment__length_m")
     method = tables.Column(accessor="inspection__method", verbose_name=_("Inspected by"))
