@@ -142,7 +142,7 @@ class Inspection(models.Model):
     )
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
     inspected_on = models.DateField(_("inspected on"))
-    contractor = models.CharField(_("contractor"), max_length=100, blank=True)
+    contractor = models.CharField(_("inspection company"), max_length=100, blank=True)
     video_ref = models.CharField(_("video reference"), max_length=200, blank=True)
     import_batch = models.ForeignKey(
         "ImportBatch",
