@@ -11,7 +11,7 @@ MANAGE := $(BIN)/python manage.py
 .DEFAULT_GOAL := help
 .PHONY: help venv setup run test lint clean
 
-# Development targets run in debug mode (settings.py requires SECRET_KEY when DEBUG is off).
+# Development targets run in debug mode (with DEBUG off the site needs SECRET_KEY and HTTPS).
 setup run test: export DEBUG := 1
 
 help:

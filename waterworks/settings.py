@@ -16,7 +16,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,10 +34,11 @@ def env_list(name, default=""):
 
 DEBUG = env_bool("DEBUG")
 
+# Required when DEBUG is off. Left empty, Django refuses the first thing that needs it (a
+# session, a signed value: ImproperlyConfigured), while commands that need no key — checking
+# for missing migrations, say — still run without one.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-development-key-only-for-debug-mode"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
