@@ -319,3 +319,38 @@ class HistoryCoverageTests(TestCase):
         for task in tasks:
             latest = task.history.latest()
             self.assertEqual((latest.status, latest.history_user), ("in_progress", user))
+
+
+class RoleTests(TestCase):
+    """The groups the migrations create hold exactly what projects/roles.py describes."""
+
+    def test_it_gives_each_group_the_permissions_its_role_describes(self):
+        from django.contrib.auth.models import Group, Permission
+
+        from projects import roles
+
+        codenames = set(
+            Permission.objects.filter(content_type__app_label="projects").values_list(
+                "codename", flat=True
+            )
+        )
+        for role in (roles.VIEWER, roles.UNIT_EDITOR, roles.ADMINISTRATOR):
+            with self.subTest(role):
+                held = Group.objects.get(name=role).permissions
+                self.assertEqual(
+                    set(
+                        held.filter(content_type__app_label="projects").values_list(
+                            "codename", flat=True
+                        )
+                    ),
+                    roles.permission_codenames(role, codenames),
+                )
+        administrator = Group.objects.get(name=roles.ADMINISTRATOR).permissions
+        self.assertEqual(
+            set(
+                administrator.filter(content_type__app_label="auth").values_list(
+                    "codename", flat=True
+                )
+            ),
+            set(roles.ADMINISTRATOR_AUTH_PERMISSIONS),
+        )
