@@ -6,3 +6,8 @@ class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Water remediation programme")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from projects.photos import connect_signals
+
+        connect_signals()

@@ -3,7 +3,8 @@
 - 查看 viewer: reads every page and export, changes nothing.
 - 责任单位编辑 unit editor: linked to one responsible unit (``Profile.unit``); changes the status,
   progress, notes and evidence of the tasks that unit leads and files the monthly reports of the
-  projects it is responsible for.
+  projects it is responsible for; records its patrols and their findings, opens work orders and
+  handles the complaints dispatched to it.
 - 管理员 administrator: edits everything, in the site and in the admin (give the account
   "staff status" too for the admin).
 """
@@ -25,6 +26,15 @@ UNIT_EDITOR_PERMISSIONS = (
     "add_inspection",
     "add_defect",
     "add_importbatch",
+    # Daily operations: a station records its patrols (with photos) and what they find, opens
+    # work orders, and handles the complaints dispatched to it.
+    "add_patrolrecord",
+    "change_patrolrecord",
+    "add_problem",
+    "add_complaint",
+    "change_complaint",
+    "add_complaintstep",
+    "add_photo",
 )
 ADMINISTRATOR_AUTH_PERMISSIONS = ("view_user", "add_user", "change_user", "view_group")
 

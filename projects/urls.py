@@ -1,6 +1,17 @@
-from django.urls import path
+from django.urls import include, path
 
-from .views import channels, dashboard, edits, history, imports, interception, pipes, sewers, works
+from .views import (
+    channels,
+    dashboard,
+    edits,
+    history,
+    imports,
+    interception,
+    photos,
+    pipes,
+    sewers,
+    works,
+)
 
 app_name = "projects"
 
@@ -61,4 +72,17 @@ urlpatterns += [
         imports.ImportConfirmView.as_view(),
         name="import-confirm",
     ),
+]
+
+# Photos, for logged-in users only (projects.views.photos).
+urlpatterns += [
+    path("photos/<int:pk>/", photos.PhotoView.as_view(), name="photo"),
+    path("photos/<int:pk>/thumbnail/", photos.ThumbnailView.as_view(), name="photo-thumbnail"),
+]
+
+# Daily operations, one URL module per area.
+urlpatterns += [
+    path("", include("projects.urls_patrols")),
+    path("", include("projects.urls_complaints")),
+    path("", include("projects.urls_assessment")),
 ]

@@ -291,8 +291,16 @@ class HistoryCoverageTests(TestCase):
 
     # Reference text and account links are not programme data; judgements and segment scores
     # are computed from recorded data (and judgements are kept as a sequence); an import batch
-    # is itself the record of who loaded what.
-    WITHOUT_HISTORY = {"SourceParagraph", "Profile", "Judgement", "SegmentScore", "ImportBatch"}
+    # is itself the record of who loaded what, and a complaint step the record of who moved a
+    # complaint on, when.
+    WITHOUT_HISTORY = {
+        "SourceParagraph",
+        "Profile",
+        "Judgement",
+        "SegmentScore",
+        "ImportBatch",
+        "ComplaintStep",
+    }
 
     def test_it_tracks_every_programme_model(self):
         from django.apps import apps

@@ -28,6 +28,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from projects.models import ImportBatch, InterceptionBatch, ProgressReport
+from tests import url_rules_assessment, url_rules_complaints, url_rules_patrols, url_rules_photos
 from tests.factories import add_sewer_records, add_water_records
 from tests.test_editing import PDF, EditingTestCase
 
@@ -116,6 +117,11 @@ IMPORT_UPLOAD = table((LOGIN, LOGIN), (403, 403), (200, 200), (200, 200), (200, 
 # An upload token that does not exist (or is not the user's): 404; confirm takes POST only.
 IMPORT_PREVIEW = table((LOGIN, LOGIN), (403, 403), (404, 405), (404, 405), (404, 405))
 IMPORT_CONFIRM = table((LOGIN, LOGIN), (403, 403), (405, 404), (405, 404), (405, 404))
+
+# The rules of the daily-operations pages, one module per area: each has ``setup(cls)`` (run in
+# setUpTestData, creating what its pages and admin pages need) and ``rules(testcase)`` (site
+# pattern name → [Case]).
+AREA_RULES = (url_rules_patrols, url_rules_complaints, url_rules_assessment, url_rules_photos)
 
 
 class SiteRules:
@@ -259,6 +265,12 @@ class SiteRules:
                 )
             ],
         }
+
+        for module in AREA_RULES:
+            for name, cases in module.rules(t).items():
+                if name in self.rules:
+                    raise AssertionError(f"{module.__name__} redefines the rule for {name}")
+                self.rules[name] = cases
 
     def cases(self, pattern):
         return self.rules.get(pattern.name)
@@ -522,6 +534,8 @@ class UrlWalkTests(EditingTestCase):
         cls.segment = add_sewer_records()
         add_water_records(cls.g105)
         cls.import_batch = ImportBatch.objects.create(kind="samples", file_name="x.csv")
+        for module in AREA_RULES:
+            module.setup(cls)
         cls.users = {
             ANONYMOUS: None,
             VIEWER: cls.viewer,

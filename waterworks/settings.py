@@ -10,6 +10,14 @@ Environment variables:
     SECURE_SSL_REDIRECT   "0" to turn off the HTTPS redirect behind a proxy that already does it.
     SEWER_RULE_SET  the sewer defect rule set that scores inspections, e.g. "DB44/T 1025-2012"
                     (default: CJJ181-2012, the standard's own; see projects.sewer_condition).
+    MEDIA_ROOT      where uploads (evidence, photos and their thumbnails) are stored; never
+                    served publicly, only through the login-protected views.
+    PATROL_INTERVAL_DAYS  how often each channel of a patrol post must be patrolled (default 7).
+    ALERT_DAYS_AHEAD      how many days ahead the alerts look for deadlines (default 7).
+    EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+    EMAIL_USE_TLS, DEFAULT_FROM_EMAIL   how the alert digests are sent (default: printed to
+                    the console).
+    SITE_URL        the site's address, for links in the digests (default http://127.0.0.1:8000).
 """
 
 import os
@@ -169,3 +177,31 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # The rule set whose DefectCode rows score sewer inspections; empty: the standard's own
 # (projects.standards.config.CJJ181.rule_set, "CJJ181-2012").
 SEWER_RULE_SET = os.environ.get("SEWER_RULE_SET", "")
+
+# -- Daily operations ----------------------------------------------------------------------
+
+# A channel of a patrol post not patrolled for this many days shows as unpatrolled (a post may
+# set its own interval).
+PATROL_INTERVAL_DAYS = int(os.environ.get("PATROL_INTERVAL_DAYS", "7"))
+
+# The alert digest lists deadlines that fall within this many days.
+ALERT_DAYS_AHEAD = int(os.environ.get("ALERT_DAYS_AHEAD", "7"))
+
+# Photos: largest upload accepted, and the measure techniques that need a before and an after
+# photo to be accepted.
+PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+PHOTOS_REQUIRED_FOR_TECHNIQUES = ["微孔曝气", "生态浮岛"]
+
+# The fee a station is paid for a month, by its maintenance assessment score: see
+# projects.standards.maintenance (None: the default rule there).
+MAINTENANCE_FEE_RULE = None
+
+# E-mail for the alert digests: printed to the console unless configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "waterworks@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -18,10 +18,36 @@ through django-simple-history's bulk helpers, so they are in the history too.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import accounts, channels, imports, plans, reference, sewers, water, works
+from . import (
+    accounts,
+    assessment,
+    channels,
+    complaints,
+    imports,
+    patrols,
+    photos,
+    plans,
+    reference,
+    sewers,
+    water,
+    works,
+)
 
 admin.site.site_header = _("Waterworks administration")
 admin.site.site_title = _("Waterworks admin")
 admin.site.index_title = _("Remediation programme data")
 
-__all__ = ["accounts", "channels", "imports", "plans", "reference", "sewers", "water", "works"]
+__all__ = [
+    "accounts",
+    "assessment",
+    "channels",
+    "complaints",
+    "imports",
+    "patrols",
+    "photos",
+    "plans",
+    "reference",
+    "sewers",
+    "water",
+    "works",
+]

@@ -1,14 +1,18 @@
 """The one-river-one-policy plan with its five lists inline, and each list on its own page."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..models import Measure, Plan, Problem, Responsibility, Target, Task
+from ..models import Measure, Photo, Plan, Problem, Responsibility, Target, Task
+from ..photos import check_measure_acceptance
 from .audit import (
     HistoryAdmin,
     VersionedAdminForm,
@@ -17,6 +21,7 @@ from .audit import (
     save_in_bulk,
 )
 from .base import EMPTY, SOURCE_FIELDSET, OverdueFilter, TextareaSizes, column, count_of, excerpt
+from .photos import PhotoFormSet, PhotoInline
 
 # What a task's status needs (see ``Task.clean``): a completion note or evidence to be completed,
 # a reason to ask for an extension.
@@ -118,9 +123,47 @@ class TaskInline(VersionedFields, PlanListInline, admin.StackedInline):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class MeasurePhotoFormSet(PhotoFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        check_measure_acceptance(self.instance, self.phases())
+
+
+class MeasurePhotoInline(PhotoInline):
+    formset = MeasurePhotoFormSet
+
+
+class MeasureInlineForm(forms.ModelForm):
+    """On the plan's page a measure's photos cannot be added: accepting one needs the photos
+    it already has."""
+
+    def clean(self):
+        cleaned = super().clean()
+        measure = self.instance
+        if measure.status == Measure.Status.ACCEPTED and not self.errors:
+            phases = measure.photos.values_list("phase", flat=True) if measure.pk else []
+            try:
+                check_measure_acceptance(measure, list(phases))
+            except ValidationError as error:
+                self.add_error("status", error)
+        return cleaned
+
+
 class MeasureInline(PlanListInline, admin.TabularInline):
     model = Measure
-    fields = ["name", "category", "technique", "project", "scale", "investment_wan", "funding"]
+    form = MeasureInlineForm
+    fields = [
+        "name",
+        "category",
+        "technique",
+        "project",
+        "scale",
+        "investment_wan",
+        "funding",
+        "status",
+    ]
     autocomplete_fields = ["technique", "project"]
 
 
@@ -350,8 +393,21 @@ class TaskAdmin(VersionedFields, PlanChildAdmin):
 
 @admin.register(Measure)
 class MeasureAdmin(PlanChildAdmin):
-    list_display = ["name", "channel", "category", "technique", "project", "investment_wan"]
-    list_filter = ["category", ("technique", admin.RelatedOnlyFieldListFilter)]
+    """A measure with its before/after photos: a 微孔曝气 or 生态浮岛 measure is accepted only
+    with both (checked by the photo inline, so photos added in the same save count)."""
+
+    list_display = [
+        "name",
+        "channel",
+        "category",
+        "technique",
+        "project",
+        "investment_wan",
+        "status",
+        "photo_count",
+    ]
+    list_filter = ["category", "status", ("technique", admin.RelatedOnlyFieldListFilter)]
+    inlines = [MeasurePhotoInline]
     list_select_related = ["plan__channel", "technique", "project"]
     search_fields = ["name", "scale", "funding", "plan__title", "plan__channel__name"]
     autocomplete_fields = ["plan", "technique", "project", "source"]
@@ -364,8 +420,25 @@ class MeasureAdmin(PlanChildAdmin):
         "scale",
         "investment_wan",
         "funding",
+        "status",
         "source",
     ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                photo_total=count_of(
+                    Photo.objects.filter(content_type=ContentType.objects.get_for_model(Measure)),
+                    "object_id",
+                )
+            )
+        )
+
+    @admin.display(description=_("photos"), ordering="photo_total")
+    def photo_count(self, measure):
+        return measure.photo_total
 
 
 @admin.register(Responsibility)

@@ -1,6 +1,7 @@
 """The one-river-one-policy (一河一策) plan and its five lists."""
 
 from concurrency.fields import AutoIncVersionField
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, F, Q, Value, When
@@ -318,6 +319,12 @@ class Task(Sourced):
 
 
 class Measure(Sourced):
+    class Status(models.TextChoices):
+        PLANNED = "planned", pgettext_lazy("measure status", "Planned")
+        BUILDING = "building", pgettext_lazy("measure status", "Being built")
+        IN_SERVICE = "in_service", pgettext_lazy("measure status", "In service")
+        ACCEPTED = "accepted", pgettext_lazy("measure status", "Accepted")
+
     class Category(models.TextChoices):
         SOURCE_CONTROL = "source_control", _("Source control and interception")
         INTERNAL = "internal", _("Internal source treatment")
@@ -349,7 +356,18 @@ class Measure(Sourced):
     scale = models.CharField(_("scale"), max_length=100, blank=True)
     investment_wan = money_field(_("investment (10k yuan)"))
     funding = models.CharField(_("funding"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
+        help_text=_(
+            "A micro-pore aeration or ecological floating island measure needs a before and an "
+            "after photo to be accepted."
+        ),
+    )
 
+    photos = GenericRelation("Photo", related_query_name="measure")
     history = HistoricalRecords()
 
     class Meta:

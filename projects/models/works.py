@@ -205,11 +205,21 @@ class ProgressReport(models.Model):
         Project, on_delete=models.CASCADE, related_name="reports", verbose_name=_("project")
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
+    planned_percent = models.DecimalField(
+        _("planned percent"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Where the schedule says the project should be by the end of the month."),
+    )
     percent_complete = models.DecimalField(_("percent complete"), max_digits=5, decimal_places=1)
     investment_this_month_wan = money_field(
         _("investment this month (10k yuan)"), null=False, blank=False, default=0
     )
     note = models.TextField(_("note"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    next_month_plan = models.TextField(_("next month's plan"), blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -235,6 +245,7 @@ class ProgressReport(models.Model):
                 violation_error_message=_("This project already has a report for that month."),
             ),
             percent_range("percent_complete", "progressreport"),
+            percent_range("planned_percent", "progressreport"),
             non_negative("investment_this_month_wan", "progressreport"),
             models.CheckConstraint(
                 condition=Q(month__day=1),

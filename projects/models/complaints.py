@@ -1,0 +1,184 @@
+"""Complaints and work orders, handled in the grid's closed loop: 发现 → 调配 → 处置 → 评价 →
+考核 (found, dispatched, handled, evaluated, assessed). Each step is recorded with its time and
+user in ``ComplaintStep``; the complaint carries its current stage and the step's fields."""
+
+from concurrency.fields import AutoIncVersionField
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+
+class Stage(models.TextChoices):
+    FOUND = "found", pgettext_lazy("complaint stage", "Found")
+    DISPATCHED = "dispatched", pgettext_lazy("complaint stage", "Dispatched")
+    HANDLED = "handled", pgettext_lazy("complaint stage", "Handled")
+    EVALUATED = "evaluated", pgettext_lazy("complaint stage", "Evaluated")
+    ASSESSED = "assessed", pgettext_lazy("complaint stage", "Assessed")
+
+
+STAGE_ORDER = [Stage.FOUND, Stage.DISPATCHED, Stage.HANDLED, Stage.EVALUATED, Stage.ASSESSED]
+# Stages at which the work is still to be done: a deadline passed here makes it overdue.
+OPEN_WORK_STAGES = [Stage.FOUND, Stage.DISPATCHED]
+
+
+class Complaint(models.Model):
+    Stage = Stage
+
+    class Source(models.TextChoices):
+        HOTLINE = "hotline", _("Hotline")
+        WECHAT = "wechat", _("WeChat")
+        INSPECTION = "inspection", _("Supervision inspection")
+        PATROL = "patrol", _("Patrol")
+        OTHER = "other", _("Other")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASICALLY = "basically", _("Basically satisfied")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+    number = models.CharField(
+        _("number"),
+        max_length=20,
+        unique=True,
+        blank=True,
+        help_text=_("Given when the complaint is saved, e.g. TS-2018-0001."),
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    complainant = models.CharField(_("complainant"), max_length=50, blank=True)
+    contact = models.CharField(_("contact"), max_length=50, blank=True)
+    location = models.CharField(_("location"), max_length=200)
+    channel = models.ForeignKey(
+        "Channel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("channel"),
+    )
+    description = models.TextField(_("description"))
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.FOUND)
+    # 调配
+    assigned_unit = models.ForeignKey(
+        "ResponsibleUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("assigned unit"),
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # 处置
+    action_taken = models.TextField(_("action taken"), blank=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    # 评价
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    # 考核
+    assessment_deduction = models.ForeignKey(
+        "Deduction",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deduction in the unit's assessment"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    version = AutoIncVersionField(_("version"))
+
+    photos = GenericRelation("Photo", related_query_name="complaint")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            models.Index(fields=["stage", "deadline"], name="complaint_stage_deadline"),
+            models.Index(fields=["assigned_unit", "stage"], name="complaint_unit_stage"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.location}"
+
+    def save(self, *args, **kwargs):
+        if not self.number:
+            self.number = self.next_number(self.received_at or timezone.now())
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("projects:complaint-detail", args=[self.pk])
+
+    @classmethod
+    def next_number(cls, when):
+        year = timezone.localtime(when).year if timezone.is_aware(when) else when.year
+        prefix = f"TS-{year}-"
+        last = (
+            cls.objects.filter(number__startswith=prefix)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
+        sequence = int(last[len(prefix) :]) + 1 if last else 1
+        return f"{prefix}{sequence:04d}"
+
+    @property
+    def is_open(self):
+        return self.stage != Stage.ASSESSED
+
+    @property
+    def overdue(self):
+        """Dispatched (or still waiting) with its deadline passed and not handled yet."""
+        return bool(
+            self.deadline
+            and self.stage in OPEN_WORK_STAGES
+            and self.deadline < timezone.localdate()
+        )
+
+    @property
+    def stage_index(self):
+        return STAGE_ORDER.index(self.stage)
+
+
+class ComplaintStep(models.Model):
+    """One step of the closed loop: which stage was reached, by whom, when, and what was said.
+    Photos of the step (e.g. the handling's before/after) attach here."""
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="steps", verbose_name=_("complaint")
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    photos = GenericRelation("Photo", related_query_name="complaint_step")
+
+    class Meta:
+        ordering = ["complaint", "at", "pk"]
+        verbose_name = _("complaint step")
+        verbose_name_plural = _("complaint steps")
+
+    def __str__(self):
+        return f"{self.complaint.number} {self.get_stage_display()}"

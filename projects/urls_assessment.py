@@ -1,0 +1,3 @@
+"""URLs of the assessment pages, included by projects.urls into the ``projects`` namespace."""
+
+urlpatterns = []

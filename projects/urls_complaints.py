@@ -1,0 +1,3 @@
+"""URLs of the complaints pages, included by projects.urls into the ``projects`` namespace."""
+
+urlpatterns = []

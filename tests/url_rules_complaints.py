@@ -1,0 +1,10 @@
+"""URL-walk rules for the complaints pages (see tests/test_urls.py, AREA_RULES)."""
+
+
+def setup(cls):
+    """Create, on the walk's test class, the objects these pages and their admin need."""
+
+
+def rules(t):
+    """Site pattern name → [Case] for every complaints URL."""
+    return {}
