@@ -109,3 +109,66 @@ def add_water_records(channel):
                 lab="区环境监测站",
             )
     return regrade_channel(channel)
+
+
+def add_operations_records(channel, station_unit=None, pumping_station=None):
+    """One row of each daily-operations model around ``channel``: a patrol post and a patrol
+    with a finding, a complaint dispatched to the station with its steps, a monthly assessment
+    with a deduction, and a photo (its file names only: no file is written)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from projects.models import (
+        AssessmentItem,
+        Complaint,
+        ComplaintStep,
+        Deduction,
+        MonthlyAssessment,
+        PatrolPost,
+        PatrolRecord,
+        Photo,
+        ResponsibleUnit,
+    )
+
+    station, _created = ResponsibleUnit.objects.get_or_create(
+        name="东市政站", defaults={"kind": "station"}
+    )
+    post = PatrolPost.objects.create(station=station, name="东渠岗", person_on_post="李工")
+    post.channels.add(channel)
+    if pumping_station is not None:
+        post.pumping_stations.add(pumping_station)
+    record = PatrolRecord.objects.create(
+        post=post,
+        channel=channel,
+        kind=PatrolRecord.Kind.INSPECTION,
+        patrolled_at=timezone.now(),
+        patroller="李工",
+        findings="东渠水面有漂浮物",
+    )
+    complaint = Complaint.objects.create(
+        source=Complaint.Source.HOTLINE,
+        location="东渠桥下",
+        channel=channel,
+        description="东渠有异味",
+        stage=Complaint.Stage.DISPATCHED,
+        assigned_unit=station,
+        deadline=timezone.localdate(),
+    )
+    ComplaintStep.objects.create(complaint=complaint, stage=Complaint.Stage.FOUND)
+    ComplaintStep.objects.create(complaint=complaint, stage=Complaint.Stage.DISPATCHED)
+    assessment = MonthlyAssessment.objects.create(
+        station=station, month=timezone.localdate().replace(day=1)
+    )
+    item = AssessmentItem.objects.order_by("code").first() or AssessmentItem.objects.create(
+        code="T1", category="daily_care", description="东渠保洁不到位", points_per_occurrence=1
+    )
+    Deduction.objects.create(assessment=assessment, item=item, occurrences=2, channel=channel)
+    Photo.objects.create(
+        content_type=ContentType.objects.get_for_model(PatrolRecord),
+        object_id=record.pk,
+        phase=Photo.Phase.BEFORE,
+        image="photos/test/east.jpg",
+        thumbnail="photos/thumbs/test/east.jpg",
+        caption="东渠漂浮物",
+    )
+    return {"post": post, "record": record, "complaint": complaint, "assessment": assessment}

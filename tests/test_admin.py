@@ -39,7 +39,7 @@ from projects.models import (
     VillageWork,
 )
 
-from .factories import add_sewer_records, add_water_records
+from .factories import add_operations_records, add_sewer_records, add_water_records
 
 
 def admin_url(model, view, *args):
@@ -185,6 +185,7 @@ class AdminTestCase(TestCase):
         Profile.objects.create(user=cls.staff, unit=cls.street)
         add_sewer_records(cls.street)
         add_water_records(cls.channel)
+        add_operations_records(cls.channel, station_unit=cls.street, pumping_station=station)
         # Rows loaded by migrations (the defect codes) get their first history row.
         call_command("ensure_history", stdout=StringIO())
 

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Photo
+from .audit import HistoryAdmin
 
 
 def thumbnail(photo):
@@ -50,7 +51,7 @@ class PhotoInline(GenericTabularInline):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(HistoryAdmin):
     list_display = ["preview", "subject_text", "phase", "caption", "uploaded_by", "uploaded_at"]
     list_filter = ["phase", "content_type"]
     list_select_related = ["content_type", "uploaded_by"]

@@ -141,11 +141,16 @@ class MeasureInlineForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        measure = self.instance
-        if measure.status == Measure.Status.ACCEPTED and not self.errors:
-            phases = measure.photos.values_list("phase", flat=True) if measure.pk else []
+        if cleaned.get("status") == Measure.Status.ACCEPTED and not self.errors:
+            # The instance is updated from the form only after clean(): judge a copy.
+            measure = Measure(
+                name=cleaned.get("name", self.instance.name),
+                technique=cleaned.get("technique"),
+                status=cleaned["status"],
+            )
+            existing = self.instance.photos.all() if self.instance.pk else Photo.objects.none()
             try:
-                check_measure_acceptance(measure, list(phases))
+                check_measure_acceptance(measure, list(existing.values_list("phase", flat=True)))
             except ValidationError as error:
                 self.add_error("status", error)
         return cleaned
