@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, Sum
 
+from .alerts import needs_attention
 from .models import (
     Channel,
     InterceptionBatch,
@@ -9,6 +10,7 @@ from .models import (
     PipeSurveyCampaign,
     Plan,
     Policy,
+    Profile,
     Project,
     Stream,
 )
@@ -89,3 +91,18 @@ def remediation():
 
 def policies():
     return list(Policy.objects.select_related("issued_by").order_by("kind", "title"))
+
+
+def attention(user, today=None):
+    """The dashboard's "needs attention" panel: the same items as the alert digests
+    (``projects.alerts.needs_attention``). An administrator (``edit_any_unit``) sees every
+    unit's items and the unassigned ones; anybody else the items of their profile's unit; a
+    user with neither gets None (no panel). One query for the profile, then the alerts' four."""
+    if user.has_perm("projects.edit_any_unit"):
+        alerts = needs_attention(today)
+        return {"alerts": alerts, "groups": alerts.groups, "unit": None, "all_units": True}
+    profile = Profile.objects.select_related("unit").filter(user=user).first()
+    if profile is None or profile.unit is None:
+        return None
+    alerts = needs_attention(today, unit=profile.unit)
+    return {"alerts": alerts, "groups": alerts.groups, "unit": profile.unit, "all_units": False}

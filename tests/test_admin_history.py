@@ -35,7 +35,7 @@ from projects.models import (
     ResponsibleUnit,
     Task,
 )
-from tests.factories import add_sewer_records, add_water_records
+from tests.factories import add_operations_records, add_sewer_records, add_water_records
 from tests.test_admin import admin_url, form_data, inline_prefix
 
 # Already in the catalogue (projects/forms.py): the refusal every stale form shows.
@@ -467,6 +467,7 @@ class AdminRoleTests(AdminHistoryTestCase):
         super().setUpTestData()
         add_sewer_records()  # a row of each sewer-condition model, for their pages
         add_water_records(cls.task.plan.channel)  # and of each water-quality model
+        add_operations_records(cls.task.plan.channel)  # and of each daily-operations model
 
     def test_it_lets_an_administrator_use_every_page_of_the_projects_admin(self):
         client = self.client_for(self.other_admin)

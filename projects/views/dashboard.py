@@ -9,7 +9,8 @@ from .base import TablesMixin
 
 
 class DashboardView(LoginRequiredMixin, TablesMixin, TemplateView):
-    """The programme by its six work streams, then every project, overdue first."""
+    """What needs the user's unit's attention, the programme by its six work streams, then
+    every project, overdue first."""
 
     template_name = "projects/dashboard.html"
     export_name = "dashboard"
@@ -30,5 +31,6 @@ class DashboardView(LoginRequiredMixin, TablesMixin, TemplateView):
             remediation=summary.remediation(),
             campaigns=[p for p in policies if p.kind == Policy.Kind.CAMPAIGN],
             regulations=[p for p in policies if p.kind == Policy.Kind.REGULATION],
+            attention=summary.attention(self.request.user),
         )
         return context
