@@ -130,8 +130,20 @@ class ProgressReportForm(VersionedForm):
 
     class Meta:
         model = ProgressReport
-        fields = ("month", "percent_complete", "investment_this_month_wan", "note")
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        fields = (
+            "month",
+            "planned_percent",
+            "percent_complete",
+            "investment_this_month_wan",
+            "problems",
+            "next_month_plan",
+            "note",
+        )
+        widgets = {
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "problems": forms.Textarea(attrs={"rows": 3}),
+            "next_month_plan": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)

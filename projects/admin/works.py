@@ -103,14 +103,17 @@ class ProgressReportInline(VersionedFields, TextareaSizes, admin.TabularInline):
     ordering = ["-month"]
     fields = [
         "month",
+        "planned_percent",
         "percent_complete",
         "investment_this_month_wan",
         "cumulative",
+        "problems",
+        "next_month_plan",
         "note",
         "reported_by",
     ]
     readonly_fields = ["cumulative", "reported_by"]
-    textarea_sizes = {"note": (1, 40)}
+    textarea_sizes = {"note": (1, 30), "problems": (1, 30), "next_month_plan": (1, 30)}
 
     cumulative = cumulative_column
 
@@ -141,9 +144,12 @@ class ProgressReportAdmin(VersionedFields, HistoryAdmin):
     fields = [
         "project",
         "month",
+        "planned_percent",
         "percent_complete",
         "investment_this_month_wan",
         "cumulative",
+        "problems",
+        "next_month_plan",
         "note",
         "reported_by",
         "created_at",

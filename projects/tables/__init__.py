@@ -373,6 +373,7 @@ class ResponsibilityTable(tables.Table):
 
 class ProgressReportTable(ScopedTable):
     month = tables.DateColumn(format="Y-m")
+    planned_percent = tables.Column(attrs={"td": {"class": "num"}}, default="—")
     percent_complete = PercentBarColumn()
     investment_this_month_wan = MoneyColumn(total=True)
     cumulative_investment_wan = MoneyColumn(verbose_name=_("Cumulative investment (10k yuan)"))
@@ -382,9 +383,12 @@ class ProgressReportTable(ScopedTable):
         model = ProgressReport
         fields = (
             "month",
+            "planned_percent",
             "percent_complete",
             "investment_this_month_wan",
             "cumulative_investment_wan",
+            "problems",
+            "next_month_plan",
             "note",
             "reported_by",
             "actions",
@@ -394,6 +398,9 @@ class ProgressReportTable(ScopedTable):
     def __init__(self, *args, project=None, **kwargs):
         self.project = project
         super().__init__(*args, **kwargs)
+
+    def render_planned_percent(self, value):
+        return formatting.percent(value)
 
     def render_actions(self, record):
         if self.scope is None or not self.scope.can_correct_report(record, self.project):

@@ -1,0 +1,269 @@
+"""The monthly progress report and the work ledger (工作台账) built from it.
+
+``month_ledger(month)`` gathers, for one month, every project grouped by work stream — planned
+and actual percent of that month's report, this month's and cumulative investment (the sum of
+the project's reports up to and including the month), problems, next month's plan — with
+stream subtotals and a grand total, and every one-river-one-policy task. The month page and the
+XLSX ledger (``ledger_workbook``) both show this one object, so their sums cannot differ.
+
+Everything is read with a fixed number of queries whatever the number of projects."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, Max, OuterRef, Prefetch, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .formatting import quantity
+from .models import ProgressReport, Project, Stream, Task
+
+ZERO = Decimal("0.00")
+
+
+def parse_month(text):
+    """``YYYY-MM`` → the first day of that month; ValueError otherwise."""
+    if not text or len(text) != 7 or text[4] != "-":
+        raise ValueError(text)
+    month = datetime.datetime.strptime(text, "%Y-%m").date()
+    if month.year < 2000:
+        raise ValueError(text)
+    return month
+
+
+def latest_report_month():
+    """The latest month with a progress report, or None."""
+    return ProgressReport.objects.aggregate(latest=Max("month"))["latest"]
+
+
+def _sum(values):
+    return sum((v for v in values if v is not None), ZERO)
+
+
+@dataclass
+class ProjectLine:
+    """One project in one month."""
+
+    project: Project
+    report: ProgressReport | None
+    cumulative: Decimal | None
+
+    @property
+    def scale(self):
+        """In the language active when it is read (the ledger file is always Chinese)."""
+        return project_scale(self.project)
+
+    @property
+    def has_report(self):
+        return self.report is not None
+
+    @property
+    def planned_percent(self):
+        return self.report.planned_percent if self.report else None
+
+    @property
+    def actual_percent(self):
+        return self.report.percent_complete if self.report else None
+
+    @property
+    def this_month(self):
+        return self.report.investment_this_month_wan if self.report else None
+
+    @property
+    def problems(self):
+        return self.report.problems if self.report else ""
+
+    @property
+    def next_month_plan(self):
+        return self.report.next_month_plan if self.report else ""
+
+    @property
+    def behind(self):
+        """Actual progress below the planned percent of the month."""
+        planned, actual = self.planned_percent, self.actual_percent
+        return planned is not None and actual is not None and actual < planned
+
+    @property
+    def unit(self):
+        return self.project.lead_unit or self.project.contractor
+
+    @property
+    def investment(self):
+        return self.project.investment_wan
+
+    @property
+    def planned_end(self):
+        return self.project.planned_end
+
+
+@dataclass
+class StreamGroup:
+    stream: Stream
+    lines: list = field(default_factory=list)
+
+    @property
+    def title(self):
+        """“查 管网普查”: the stream's character and name (also the ledger's sheet name)."""
+        return f"{self.stream.character} {self.stream.label}"
+
+    @property
+    def investment(self):
+        return _sum(line.investment for line in self.lines)
+
+    @property
+    def this_month(self):
+        return _sum(line.this_month for line in self.lines)
+
+    @property
+    def cumulative(self):
+        return _sum(line.cumulative for line in self.lines)
+
+    @property
+    def reported(self):
+        return sum(1 for line in self.lines if line.has_report)
+
+
+@dataclass
+class MonthLedger:
+    month: datetime.date
+    groups: list
+    tasks: list
+
+    @property
+    def lines(self):
+        return [line for group in self.groups for line in group.lines]
+
+    @property
+    def investment(self):
+        return _sum(group.investment for group in self.groups)
+
+    @property
+    def this_month(self):
+        return _sum(group.this_month for group in self.groups)
+
+    @property
+    def cumulative(self):
+        return _sum(group.cumulative for group in self.groups)
+
+    @property
+    def reported(self):
+        return sum(group.reported for group in self.groups)
+
+
+def project_scale(project):
+    """What the project is, with the source's figures: the survey's lengths, a batch's villages
+    (the declared total and the named ones), a construction batch's pipes and pumping stations;
+    otherwise the channels it works on."""
+    parts = []
+    campaign = getattr(project, "pipesurveycampaign", None)
+    if campaign is not None:
+        for label, value in (
+            (_("surveyed %(km)s km"), campaign.surveyed_km),
+            (_("QV inspection %(km)s km"), campaign.qv_km),
+            (_("CCTV inspection %(km)s km"), campaign.cctv_km),
+        ):
+            if value is not None:
+                parts.append(label % {"km": quantity(value)})
+    batch = getattr(project, "interceptionbatch", None)
+    if batch is not None:
+        names = [village.name for village in batch.villages.all()]
+        count = batch.village_count
+        text = ngettext("%(count)s village", "%(count)s villages", count) % {"count": count}
+        if names:
+            text += _(" (%(named)s named: %(names)s)") % {
+                "named": len(names),
+                "names": "、".join(names),
+            }
+        parts.append(text)
+    construction = getattr(project, "pipeconstructionbatch", None)
+    if construction is not None:
+        if construction.new_pipe_km is not None:
+            parts.append(_("new pipes %(km)s km") % {"km": quantity(construction.new_pipe_km)})
+        if construction.stations_renovated is not None:
+            count = construction.stations_renovated
+            text = ngettext(
+                "%(count)s pumping station renovated", "%(count)s pumping stations renovated", count
+            ) % {"count": count}
+            named = [station.name for station in construction.renovated_stations.all()]
+            if named:
+                text += f"({'、'.join(named)})"
+            parts.append(text)
+    channels = [channel.name for channel in project.channels.all()]
+    if channels:
+        text = _("channels: %(names)s") % {"names": "、".join(channels)}
+        if construction is not None and construction.channel_list_partial:
+            text += _(" and others")
+        parts.append(text)
+    return _("; ").join(parts)
+
+
+def month_projects(month):
+    """Every project with this month's report (``month_reports``) and ``cumulative_wan`` (its
+    reports up to and including ``month``): six queries."""
+    cumulative = Subquery(
+        ProgressReport.objects.filter(project=OuterRef("pk"), month__lte=month)
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("investment_this_month_wan"))
+        .values("total")[:1],
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    return (
+        Project.objects.select_related(
+            "lead_unit",
+            "contractor",
+            "interceptionbatch",
+            "pipesurveycampaign",
+            "pipeconstructionbatch",
+        )
+        .annotate(cumulative_wan=cumulative)
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=ProgressReport.objects.filter(month=month),
+                to_attr="month_reports",
+            ),
+            "channels",
+            "interceptionbatch__villages",
+            "pipeconstructionbatch__renovated_stations",
+        )
+        # The article's order: by stream, batches by number, then as entered.
+        .order_by(
+            "stream",
+            F("interceptionbatch__batch_number").asc(nulls_last=True),
+            F("pipeconstructionbatch__batch_number").asc(nulls_last=True),
+            "pk",
+        )
+    )
+
+
+def month_tasks(today=None):
+    """Every task of the one-river-one-policy plans, with its channel, lead unit, effective
+    deadline, progress and whether it is overdue today: one query."""
+    return list(
+        Task.objects.with_overdue(today)
+        .with_progress()
+        .select_related("lead_unit", "plan__channel")
+        .order_by("plan__channel__name", "pk")
+    )
+
+
+def month_ledger(month, today=None):
+    """The month's projects by stream (every stream, even one without projects) and tasks."""
+    groups = {stream: StreamGroup(Stream(stream)) for stream in Stream.values}
+    for project in month_projects(month):
+        reports = project.month_reports
+        cumulative = project.cumulative_wan
+        if cumulative is not None:
+            cumulative = Decimal(cumulative).quantize(Decimal("0.01"))
+        groups[project.stream].lines.append(
+            ProjectLine(project, reports[0] if reports else None, cumulative)
+        )
+    return MonthLedger(month, list(groups.values()), month_tasks(today))
+
+
+def default_month():
+    """The latest month with reports, or this month when there is none."""
+    return latest_report_month() or timezone.localdate().replace(day=1)
