@@ -2,10 +2,12 @@
 and new value, with foreign keys and choices shown by name. Built on django-simple-history's
 historical tables in a fixed number of queries, whatever the number of changes."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Bookkeeping fields that say nothing to a reader.
@@ -91,7 +93,16 @@ def _text(f, value, names):
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.BooleanField):
         return str(_("Yes") if value else _("No"))
+    if isinstance(value, datetime.datetime):
+        return local_minute(value)
     return str(value)
+
+
+def local_minute(value):
+    """A stored time as the reader's clock shows it, to the minute."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value:%Y-%m-%d %H:%M}"
 
 
 def _label(record):
@@ -103,6 +114,9 @@ def _label(record):
     month = getattr(record, "month", None)
     if month:
         return f"{month:%Y-%m}"
+    patrolled_at = getattr(record, "patrolled_at", None)
+    if patrolled_at:
+        return local_minute(patrolled_at)
     return f"#{getattr(record, record.instance_type._meta.pk.attname)}"
 
 

@@ -21,14 +21,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def ensure_role_groups():
-    """The role groups come from the data migration 0003_roles. A transactional test empties
-    every table when it ends, and the post_migrate signal then restores content types and
-    permissions but not the groups: run that migration's logic again, on its own historical
-    models, when they are gone."""
+    """The role groups come from the data migrations (latest: 0008_daily_operations_data). A
+    transactional test empties every table when it ends, and the post_migrate signal then
+    restores content types and permissions but not the groups: run the latest roles
+    migration's logic again, on its own historical models, when they are gone."""
     if Group.objects.filter(name=roles.UNIT_EDITOR).exists():
         return
-    migration = importlib.import_module("projects.migrations.0003_roles")
-    state = MigrationExecutor(connection).loader.project_state(("projects", "0003_roles"))
+    name = "0008_daily_operations_data"
+    migration = importlib.import_module(f"projects.migrations.{name}")
+    state = MigrationExecutor(connection).loader.project_state(("projects", name))
     migration.sync_roles(state.apps, None)
 
 

@@ -90,19 +90,20 @@ class QueryCountTests(TestCase):
         # stream stats, policies, survey totals, interception batches, construction batches +
         # their stations, condition counts, channel count, plan count, projects table count +
         # page + channels prefetch
-        "dashboard": 16,
+        "dashboard": 17,  # + the profile, for the "needs attention" panel (staff has no unit)
         # count, page, street and maintaining-unit filter options
         "channel list": 8,
         # channel with its plan and current condition; counts of the 8 tables; the warnings'
         # problems and tasks; problems; targets; tasks + problems + targets prefetch; measures;
         # responsibilities; progress tasks + supporting units; projects + channels; water
         # quality: sampling points, latest judgement, chart samples (no samples: no page of
-        # the samples table)
-        "channel 造贝": 29,
-        "channel 105": 29,
+        # the samples table); measure photos; posts covering the channel; patrols count (no
+        # patrols: no page)
+        "channel 造贝": 32,
+        "channel 105": 32,
         # channel; projects count, page, channels prefetch; samples count; sampling points,
-        # latest judgement, chart samples
-        "channel without plan": 12,
+        # latest judgement, chart samples; posts covering the channel; patrols count
+        "channel without plan": 14,
         # count, page, footer totals
         "batch list": 7,
         # batch; villages count + page; reports count + page
@@ -209,6 +210,7 @@ class ChannelPageTests(TestCase):
                 "progress",
                 "projects",
                 "samples",
+                "patrols",
             },
         )
         for heading in ("问题清单", "目标清单", "任务清单", "措施清单", "责任清单"):

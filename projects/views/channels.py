@@ -1,4 +1,5 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
@@ -7,6 +8,7 @@ from projects.filters import ChannelFilter
 from projects.models import (
     Channel,
     Measure,
+    PatrolRecord,
     Problem,
     Project,
     Responsibility,
@@ -17,17 +19,18 @@ from projects.models import (
 from projects.tables import (
     ChannelProjectTable,
     ChannelTable,
-    MeasureTable,
     ProblemTable,
     ResponsibilityTable,
     TargetTable,
     TaskPlanTable,
     TaskProgressTable,
 )
+from projects.tables.patrols import ChannelMeasureTable, ChannelPatrolTable
 from projects.tables.water import SampleTable
 from projects.water_quality import channel_water_quality
 
 from .base import ListPage, TablesMixin
+from .patrols import channel_patrol_posts, measure_photos, patrol_records
 
 
 class ChannelListView(ListPage):
@@ -42,16 +45,22 @@ class ChannelListView(ListPage):
 
 
 class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
-    """The channel with its one-river-one-policy plan (five lists) beside the progress of its
-    tasks and projects, and what keeps the plan from being complete; its water quality: the
-    condition the samples give, their trends and the samples themselves."""
+    """The channel with its one-river-one-policy plan (five lists, the measures with their
+    status and photos) beside the progress of its tasks and projects, and what keeps the plan
+    from being complete; its water quality: the condition the samples give, their trends and
+    the samples themselves; its patrols: the posts covering it and its latest patrols."""
 
     template_name = "projects/channel_detail.html"
 
     def get_channel(self):
         if not hasattr(self, "_channel"):
+            last_patrol = PatrolRecord.objects.filter(channel=OuterRef("pk")).order_by(
+                "-patrolled_at"
+            )
             self._channel = get_object_or_404(
-                Channel.objects.with_condition().select_related(
+                Channel.objects.with_condition()
+                .annotate(last_patrolled_at=Subquery(last_patrol.values("patrolled_at")[:1]))
+                .select_related(
                     "street",
                     "maintaining_unit",
                     "source",
@@ -75,7 +84,11 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
         plan = self.get_plan()
         projects = Project.objects.filter(channels=channel).for_table().overdue_first()
         samples = Sample.objects.filter(point__channel=channel).select_related("point")
-        tables = {"projects": ChannelProjectTable(projects), "samples": SampleTable(samples)}
+        tables = {
+            "projects": ChannelProjectTable(projects),
+            "samples": SampleTable(samples),
+            "patrols": ChannelPatrolTable(patrol_records().filter(channel=channel)),
+        }
         if plan is None:
             return tables
         tasks = Task.objects.filter(plan=plan)
@@ -83,8 +96,9 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
             "problems": ProblemTable(Problem.objects.filter(plan=plan).with_task_count()),
             "targets": TargetTable(Target.objects.filter(plan=plan)),
             "tasks": TaskPlanTable(tasks.prefetch_related("problems", "targets")),
-            "measures": MeasureTable(
-                Measure.objects.filter(plan=plan).select_related("technique", "project")
+            "measures": ChannelMeasureTable(
+                Measure.objects.filter(plan=plan).select_related("technique", "project"),
+                photos=measure_photos(plan),
             ),
             "responsibilities": ResponsibilityTable(
                 Responsibility.objects.filter(plan=plan).select_related("unit")
@@ -100,6 +114,7 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
         context["channel"] = channel
         context["plan"] = plan
         context["water"] = channel_water_quality(channel)
+        context["patrol_posts"] = channel_patrol_posts(channel)
         if plan is not None:
             context["warnings"] = plan.completeness_warnings(
                 Problem.objects.filter(plan=plan).with_task_count(),

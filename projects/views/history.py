@@ -1,4 +1,5 @@
-"""The audit trail of a channel (with its plan and the plan's lists), a task and a project."""
+"""The audit trail of a channel (with its plan, the plan's lists and the channel's patrol
+records), a task and a project."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
@@ -8,6 +9,7 @@ from projects.history import changes
 from projects.models import (
     Channel,
     Measure,
+    PatrolRecord,
     Plan,
     Problem,
     ProgressReport,
@@ -61,6 +63,8 @@ class ChannelHistoryView(HistoryView):
                 model.history.filter(plan_id__in=plan_ids)
                 for model in (Problem, Target, Task, Measure, Responsibility)
             ),
+            # Patrols of the channel, with what they found and what they opened.
+            PatrolRecord.history.filter(channel_id=channel.pk),
         ]
 
 
