@@ -1,1 +1,135 @@
-"""The admin of the complaints models."""
+"""The admin of the complaints models: complaints with their steps (read-only: the site's
+closed loop records them), and each step with its photos."""
+
+from django.contrib import admin
+from django.db.models import BooleanField, Count, ExpressionWrapper
+from django.utils.translation import gettext_lazy as _
+
+from ..complaints import overdue_q
+from ..models import Complaint, ComplaintStep
+from .audit import HistoryAdmin, VersionedAdminForm, VersionedFields
+from .base import OverdueFilter, admin_change_link, excerpt
+from .photos import PhotoInline
+
+
+class ComplaintStepInline(admin.TabularInline):
+    """The loop's steps as recorded: who took which step when. Read-only here; a step's
+    photos are on its own page."""
+
+    model = ComplaintStep
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["stage", "user", "at", "note"]
+    readonly_fields = fields
+    ordering = ["at", "pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+class ComplaintAdminForm(VersionedAdminForm):
+    """Refused when someone saved the complaint (or took a step) after it was opened."""
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(VersionedFields, HistoryAdmin):
+    form = ComplaintAdminForm
+    list_display = [
+        "number",
+        "received_at",
+        "source",
+        "location",
+        "assigned_unit",
+        "deadline",
+        "stage",
+        "overdue",
+        "handled_at",
+        "satisfaction",
+        "closed_at",
+    ]
+    list_filter = [
+        "stage",
+        "source",
+        OverdueFilter,
+        ("assigned_unit", admin.RelatedOnlyFieldListFilter),
+        "satisfaction",
+    ]
+    list_select_related = ["assigned_unit"]
+    search_fields = ["number", "location", "description", "complainant", "contact"]
+    autocomplete_fields = ["channel", "assigned_unit"]
+    raw_id_fields = ["assessment_deduction", "created_by"]
+    readonly_fields = ["number"]
+    date_hierarchy = "received_at"
+    inlines = [ComplaintStepInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "source",
+                    "received_at",
+                    ("complainant", "contact"),
+                    "location",
+                    "channel",
+                    "description",
+                    "stage",
+                ]
+            },
+        ),
+        (_("Dispatch"), {"fields": ["assigned_unit", "deadline"]}),
+        (_("Handling"), {"fields": ["action_taken", "handled_at"]}),
+        (_("Evaluation and assessment"), {"fields": ["satisfaction", "assessment_deduction"]}),
+        (None, {"fields": ["closed_at", "created_by"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(is_overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
+        )
+
+    @admin.display(description=_("overdue"), boolean=True, ordering="is_overdue")
+    def overdue(self, complaint):
+        return complaint.is_overdue
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ComplaintStep)
+class ComplaintStepAdmin(admin.ModelAdmin):
+    list_display = ["complaint_link", "stage", "user", "at", "note_excerpt", "photo_count"]
+    list_filter = ["stage"]
+    list_select_related = ["complaint", "user"]
+    search_fields = ["complaint__number", "complaint__location", "note"]
+    autocomplete_fields = ["complaint"]
+    raw_id_fields = ["user"]
+    date_hierarchy = "at"
+    fields = ["complaint", "stage", "user", "at", "note"]
+    inlines = [PhotoInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(photo_total=Count("photos", distinct=True))
+
+    @admin.display(description=_("complaint"), ordering="complaint__number")
+    def complaint_link(self, step):
+        return admin_change_link(step.complaint, step.complaint.number)
+
+    @admin.display(description=_("note"))
+    def note_excerpt(self, step):
+        return excerpt(step.note)
+
+    @admin.display(description=_("photos"), ordering="photo_total")
+    def photo_count(self, step):
+        return step.photo_total

@@ -1,0 +1,243 @@
+"""Forms and filters of the complaints pages: recording a complaint (发现), one form per later
+step of the closed loop, and the board's and list's filters.
+
+The step forms carry the version the user started from (``VersionedForm``): a step taken on a
+complaint someone else has moved on since is refused with the changes made in between. The
+writes themselves are ``projects.complaints``' transitions."""
+
+import datetime
+
+import django_filters as filters
+from django import forms
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.complaints import assessment_items, overdue_q, suggested_item_code
+from projects.filters import YES_NO, SearchFilterSet
+from projects.forms import DateInput, VersionedForm
+from projects.models import Channel, Complaint, ResponsibleUnit
+from projects.photo_forms import MultiplePhotoField
+
+# A little slack for clocks: a complaint received "now" on a phone a minute ahead is fine.
+FUTURE_SLACK_MINUTES = 5
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def units_for_dispatch():
+    """Every unit, the municipal stations first (only they have a maintenance assessment)."""
+    return ResponsibleUnit.objects.order_by(
+        Case(
+            When(kind=ResponsibleUnit.Kind.STATION, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        "name",
+    )
+
+
+class ComplaintCreateForm(forms.ModelForm):
+    """发现: a complaint as it comes in."""
+
+    photos = MultiplePhotoField(label=_("Photos"))
+
+    class Meta:
+        model = Complaint
+        fields = (
+            "source",
+            "received_at",
+            "complainant",
+            "contact",
+            "location",
+            "channel",
+            "description",
+        )
+        widgets = {
+            "received_at": DateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["channel"].queryset = Channel.objects.order_by("name")
+        self.fields["channel"].help_text = _("If known.")
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data["received_at"]
+        slack = datetime.timedelta(minutes=FUTURE_SLACK_MINUTES)
+        if received_at and received_at > timezone.now() + slack:
+            raise forms.ValidationError(_("A complaint cannot be received in the future."))
+        return received_at
+
+
+class StepForm(VersionedForm):
+    """A step of the loop on an existing complaint: refused when the complaint changed since
+    the page was opened."""
+
+    step = None  # the stage the step reaches
+
+    class Meta:
+        model = Complaint
+        fields = ()
+
+
+class DispatchForm(StepForm):
+    """调配: who handles it, by when."""
+
+    step = Complaint.Stage.DISPATCHED
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta(StepForm.Meta):
+        fields = ("assigned_unit", "deadline")
+        widgets = {"deadline": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        unit = self.fields["assigned_unit"]
+        unit.required = True
+        unit.queryset = units_for_dispatch()
+        unit.help_text = _(
+            "Only a municipal station's complaints count in its monthly maintenance assessment."
+        )
+        self.fields["deadline"].required = True
+
+
+class HandleForm(StepForm):
+    """处置: what was done, with photos after."""
+
+    step = Complaint.Stage.HANDLED
+    photos = MultiplePhotoField(label=_("Photos after handling"))
+
+    class Meta(StepForm.Meta):
+        fields = ("action_taken",)
+        widgets = {"action_taken": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action_taken"].required = True
+        self.initial["action_taken"] = ""
+
+
+class EvaluateForm(StepForm):
+    """评价: how satisfied the complainant (or the reviewer) is; or the handling returned for
+    re-handling (the "return" button), with the reason in the note."""
+
+    step = Complaint.Stage.EVALUATED
+    RETURN = "return"
+
+    satisfaction = forms.ChoiceField(
+        label=_("Satisfaction"),
+        choices=Complaint.Satisfaction.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("When returning the handling, say why."),
+    )
+    new_deadline = forms.DateField(
+        label=_("New deadline"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Only when returning the handling; empty keeps the deadline."),
+    )
+
+    def __init__(self, *args, returning=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.returning = returning
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.returning:
+            if not (cleaned.get("note") or "").strip():
+                self.add_error("note", _("Say why the handling is returned."))
+        elif not cleaned.get("satisfaction"):
+            self.add_error("satisfaction", _("Choose how satisfied the complainant is."))
+        return cleaned
+
+
+class AssessForm(StepForm):
+    """考核: whether the complaint counts in its unit's monthly maintenance assessment, and
+    under which item. The item its handling calls for (late: E1; unsatisfied: E2) is chosen
+    beforehand when the table has it."""
+
+    step = Complaint.Stage.ASSESSED
+
+    NOT_COUNTED = _("Not counted (handled on time and to satisfaction)")
+
+    item = forms.ChoiceField(label=_("Assessment item"), required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = list(assessment_items())
+        self.fields["item"].choices = [("", self.NOT_COUNTED)] + [
+            (str(item.pk), str(item)) for item in items
+        ]
+        self.items = {str(item.pk): item for item in items}
+        code = suggested_item_code(self.instance)
+        self.suggested = next((item for item in items if item.code == code), None)
+        if self.suggested is not None:
+            self.initial["item"] = str(self.suggested.pk)
+
+    def clean_item(self):
+        value = self.cleaned_data.get("item")
+        return self.items.get(value) if value else None
+
+
+STEP_FORMS = {form.step: form for form in (DispatchForm, HandleForm, EvaluateForm, AssessForm)}
+
+
+# -- Filters --------------------------------------------------------------------------------
+
+
+def units_with_complaints(request):
+    return ResponsibleUnit.objects.filter(complaints__isnull=False).distinct().order_by("name")
+
+
+def channels_with_complaints(request):
+    return Channel.objects.filter(complaints__isnull=False).distinct().order_by("name")
+
+
+class ComplaintBoardFilter(filters.FilterSet):
+    """The board's filters: open complaints by unit, source, channel, overdue."""
+
+    assigned_unit = filters.ModelChoiceFilter(
+        label=_("Assigned unit"), queryset=units_with_complaints
+    )
+    source = filters.ChoiceFilter(label=_("Source"), choices=Complaint.Source.choices)
+    channel = filters.ModelChoiceFilter(label=_("Channel"), queryset=channels_with_complaints)
+    overdue = filters.TypedChoiceFilter(
+        label=_("Overdue"), choices=YES_NO, coerce=lambda v: v == "True", method="filter_overdue"
+    )
+
+    class Meta:
+        model = Complaint
+        fields = ("assigned_unit", "source", "channel", "overdue")
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+
+class ComplaintFilter(SearchFilterSet, ComplaintBoardFilter):
+    """Every complaint: the board's filters, the stage and a search."""
+
+    search_fields = ("number", "location", "description", "complainant")
+    stage = filters.ChoiceFilter(label=_("Stage"), choices=Complaint.Stage.choices)
+
+    class Meta(ComplaintBoardFilter.Meta):
+        fields = ("q", "stage", "assigned_unit", "source", "channel", "overdue")
