@@ -361,7 +361,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalprogressreport',
             name='problems',
-            field=models.TextField(blank=True, verbose_name='problems'),
+            field=models.TextField(blank=True, verbose_name='problems encountered'),
         ),
         migrations.AddField(
             model_name='measure',
@@ -381,7 +381,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='progressreport',
             name='problems',
-            field=models.TextField(blank=True, verbose_name='problems'),
+            field=models.TextField(blank=True, verbose_name='problems encountered'),
         ),
         migrations.AddConstraint(
             model_name='progressreport',

@@ -218,7 +218,7 @@ class ProgressReport(models.Model):
         _("investment this month (10k yuan)"), null=False, blank=False, default=0
     )
     note = models.TextField(_("note"), blank=True)
-    problems = models.TextField(_("problems"), blank=True)
+    problems = models.TextField(_("problems encountered"), blank=True)
     next_month_plan = models.TextField(_("next month's plan"), blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
