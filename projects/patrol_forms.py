@@ -39,10 +39,8 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class CameraInput(MultiplePhotoInput):
-    """Several photos; on a phone the rear camera is offered first."""
-
-    def __init__(self, attrs=None):
-        super().__init__({"capture": "environment", **(attrs or {})})
+    """Several photos. No ``capture`` attribute: with it a phone opens the camera for one shot
+    and hides the gallery; without it the phone offers both, and several photos at once."""
 
 
 def _choice(label, choices):

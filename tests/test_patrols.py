@@ -143,7 +143,9 @@ class RecordPatrolTests(PatrolTestCase):
         self.assertEqual(form["post"].value(), self.post_a.pk)
         self.assertEqual(form["patroller"].value(), "王小明")
         self.assertEqual(form["kind"].value(), PatrolRecord.Kind.INSPECTION)
-        self.assertContains(page, 'capture="environment"', count=2)
+        # Camera or gallery, several photos at once, only image types offered.
+        self.assertContains(page, 'accept="image/jpeg,image/png,image/webp"', count=2)
+        self.assertNotContains(page, "capture=")
         self.assertContains(page, 'type="datetime-local"')
         # Only the post's places are offered: not station B's channel.
         self.assertEqual(
