@@ -64,8 +64,16 @@ class ComplaintAdmin(VersionedFields, HistoryAdmin):
     list_select_related = ["assigned_unit"]
     search_fields = ["number", "location", "description", "complainant", "contact"]
     autocomplete_fields = ["channel", "assigned_unit"]
-    raw_id_fields = ["assessment_deduction", "created_by"]
-    readonly_fields = ["number"]
+    # The loop's own fields move only through the site's steps (发现 → … → 考核), each recorded
+    # with its user and time; here they are shown, not edited.
+    readonly_fields = [
+        "number",
+        "stage",
+        "handled_at",
+        "closed_at",
+        "assessment_deduction",
+        "created_by",
+    ]
     date_hierarchy = "received_at"
     inlines = [ComplaintStepInline]
     fieldsets = [
@@ -105,6 +113,11 @@ class ComplaintAdmin(VersionedFields, HistoryAdmin):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if not change:
+            # Recorded here, it was found here: its first step, like the site's.
+            ComplaintStep.objects.create(
+                complaint=obj, stage=Complaint.Stage.FOUND, user=request.user
+            )
 
 
 @admin.register(ComplaintStep)
@@ -113,11 +126,15 @@ class ComplaintStepAdmin(admin.ModelAdmin):
     list_filter = ["stage"]
     list_select_related = ["complaint", "user"]
     search_fields = ["complaint__number", "complaint__location", "note"]
-    autocomplete_fields = ["complaint"]
-    raw_id_fields = ["user"]
     date_hierarchy = "at"
     fields = ["complaint", "stage", "user", "at", "note"]
+    # A step is the record of who moved a complaint on, when: made by the site's loop only;
+    # here its note can be corrected and photos added.
+    readonly_fields = ["complaint", "stage", "user", "at"]
     inlines = [PhotoInline]
+
+    def has_add_permission(self, request):
+        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(photo_total=Count("photos", distinct=True))
