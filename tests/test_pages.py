@@ -171,6 +171,9 @@ class DashboardTests(TestCase):
             self.assertIn(figure, cards["建"])
         self.assertIn("不黑不臭", cards["整"])
         self.assertIn("《香洲区河道排洪渠工程维修养护考核办法》", cards["管"])
+        # The 管 stream's daily work is one click away.
+        for name in ("station-list", "complaint-board", "assessment-list"):
+            self.assertIn(f'href="{reverse(f"projects:{name}")}"', cards["管"])
 
     def test_it_lists_overdue_projects_first(self):
         late = Project.objects.create(
