@@ -14,6 +14,19 @@ from django.shortcuts import get_object_or_404
 from .models import Profile, ProgressReport, Project, Task
 
 
+def unit_id_of(user):
+    """The unit of ``user``'s profile (None without one), read at most once per user object,
+    i.e. once per request, however many scopes ask."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user._profile_unit_id
+    except AttributeError:
+        unit_id = Profile.objects.filter(user=user).values_list("unit_id", flat=True).first()
+        user._profile_unit_id = unit_id
+        return unit_id
+
+
 class Scope:
     """What one user may change; computed once per request."""
 
@@ -30,10 +43,8 @@ class Scope:
     def unit_id(self):
         if not self._unit_loaded:
             self._unit_loaded = True
-            if self.user.is_authenticated and (self.can_change_tasks or self.can_add_reports):
-                self._unit_id = (
-                    Profile.objects.filter(user=self.user).values_list("unit_id", flat=True).first()
-                )
+            if self.can_change_tasks or self.can_add_reports:
+                self._unit_id = unit_id_of(self.user)
         return self._unit_id
 
     def owns_unit(self, *unit_ids):

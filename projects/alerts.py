@@ -31,6 +31,7 @@ from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from .models import Channel, Complaint, Judgement, Task
 from .models.complaints import OPEN_WORK_STAGES
+from .months import day_start
 from .patrols import unpatrolled_channels
 
 
@@ -195,10 +196,6 @@ def _path(*candidates):
     return None
 
 
-def _day_start(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def needs_attention(today=None, days_ahead=None, unit=None):
     """The ``Alerts`` for ``today`` (default: today) looking ``days_ahead`` days ahead (default
     ``settings.ALERT_DAYS_AHEAD``). With ``unit`` (a ResponsibleUnit or its pk), only that
@@ -252,7 +249,7 @@ def needs_attention(today=None, days_ahead=None, unit=None):
             models.Q(deadline__lte=horizon)
             | models.Q(
                 stage=Complaint.Stage.FOUND,
-                received_at__lt=_day_start(today - datetime.timedelta(days=1)),
+                received_at__lt=day_start(today - datetime.timedelta(days=1)),
             )
         )
     for complaint in complaints:
@@ -317,7 +314,7 @@ def needs_attention(today=None, days_ahead=None, unit=None):
 
     # Channels not patrolled within their post's interval, counted in whole days: patrolled
     # on or after today − interval is in time.
-    for row in unpatrolled_channels(station=unit_id, now=_day_start(today)):
+    for row in unpatrolled_channels(station=unit_id, now=day_start(today)):
         last = timezone.localtime(row.last_patrolled_at).date() if row.last_patrolled_at else None
         add(
             row.post.station,

@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 
 from .models import Complaint, Deduction, MonthlyAssessment, ResponsibleUnit
+from .months import previous_month
 from .standards import maintenance
 
 FULL_SCORE = Decimal(100)
@@ -61,14 +62,6 @@ def attach_scores(assessments):
         assessment.deducted = FULL_SCORE - assessment.score
         assessment.fee_percent = maintenance.fee_percent(assessment.score, rule)
     return assessments
-
-
-def previous_month(month):
-    return (month.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-
-
-def next_month(month):
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
 def attach_trends(assessments, earlier=()):

@@ -11,8 +11,9 @@ handling back to 调配 for re-handling.
 Who may take which step (``may_take_step``): administrators (``edit_any_unit``) every step; the
 editors of the assigned unit (``change_complaint``) the handling of their unit's complaints.
 
-The queries the board, the list and the alerts share: ``overdue_complaints``,
-``complaints_due_within`` and ``unit_statistics``."""
+The queries: ``overdue_q`` / ``with_overdue`` (the board, the list, the admin),
+``unit_statistics`` (the board), and ``overdue_complaints`` / ``complaints_due_within`` for one
+unit's overdue and coming deadlines."""
 
 import datetime
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -354,6 +356,13 @@ def overdue_q(today=None, prefix=""):
     filter. ``prefix``: the path to the complaint, e.g. ``"complaint__"``."""
     today = today or timezone.localdate()
     return Q(**{f"{prefix}stage__in": OPEN_WORK_STAGES, f"{prefix}deadline__lt": today})
+
+
+def with_overdue(queryset, today=None):
+    """``queryset`` with ``is_overdue`` (``overdue_q`` as a column)."""
+    return queryset.annotate(
+        is_overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField())
+    )
 
 
 def _for_unit(queryset, unit):

@@ -7,11 +7,11 @@ import datetime
 from concurrency.exceptions import RecordModifiedError
 from django import forms
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .history import changes_since
 from .models import ProgressReport, Task
+from .months import this_month
 
 
 class VersionedForm(forms.ModelForm):
@@ -152,8 +152,7 @@ class ProgressReportForm(VersionedForm):
 
     def clean_month(self):
         month = self.cleaned_data["month"]
-        this_month = timezone.localdate().replace(day=1)
-        if month > this_month:
+        if month > this_month():
             raise forms.ValidationError(_("A report cannot be filed for a future month."))
         if month < datetime.date(2000, 1, 1):
             raise forms.ValidationError(_("Enter a month from 2000 on."))

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, Max, OuterRef, Prefetch, Subquery, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .formatting import quantity
 from .models import ProgressReport, Project, Stream, Task
+from .months import this_month
 
 ZERO = Decimal("0.00")
 
@@ -266,4 +266,4 @@ def month_ledger(month, today=None):
 
 def default_month():
     """The latest month with reports, or this month when there is none."""
-    return latest_report_month() or timezone.localdate().replace(day=1)
+    return latest_report_month() or this_month()

@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
-from .models import PatrolPost, Profile
+from .access import unit_id_of
+from .models import PatrolPost
 
 
 class PatrolScope:
@@ -33,9 +34,9 @@ class PatrolScope:
     @cached_property
     def unit_id(self):
         """The user's unit, looked up only for those who could record (no query otherwise)."""
-        if not self.can_add or self.any_unit or not self.user.is_authenticated:
+        if not self.can_add or self.any_unit:
             return None
-        return Profile.objects.filter(user=self.user).values_list("unit_id", flat=True).first()
+        return unit_id_of(self.user)
 
     @property
     def may_record(self):

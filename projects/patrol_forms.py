@@ -19,13 +19,14 @@ from .models import (
     Complaint,
     PatrolPost,
     PatrolRecord,
+    Photo,
     Plan,
     Problem,
     PumpingStation,
     ResponsibleUnit,
 )
 from .photo_forms import MultiplePhotoField, MultiplePhotoInput
-from .photos import attach_photos
+from .photos import attach_photo_sets
 
 # A phone's clock and the server's may differ a little; a patrol further ahead is a typo.
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
@@ -265,16 +266,14 @@ def record_patrol(form, user):
         )
     record.full_clean()
     record.save()
-    saved = []
-    try:
-        for phase, name in (("before", "before_photos"), ("after", "after_photos")):
-            saved += attach_photos(record, data.get(name) or [], phase, user=user)
-    except BaseException:
-        for photo in saved:
-            for stored in (photo.image, photo.thumbnail):
-                if stored:
-                    stored.storage.delete(stored.name)
-        raise
+    attach_photo_sets(
+        record,
+        [
+            (Photo.Phase.BEFORE, data.get("before_photos") or []),
+            (Photo.Phase.AFTER, data.get("after_photos") or []),
+        ],
+        user=user,
+    )
     return record
 
 

@@ -36,21 +36,34 @@ def make_thumbnail(photo):
 def attach_photos(subject, files, phase, user=None, caption=""):
     """Save each uploaded file as a photo of ``subject`` (files already validated by a form).
     Returns the photos."""
+    return attach_photo_sets(subject, [(phase, files)], user=user, caption=caption)
+
+
+def attach_photo_sets(subject, sets, user=None, caption=""):
+    """Save the uploads of each ``(phase, files)`` in ``sets`` as photos of ``subject``. If a
+    save fails, the files already written are deleted before the error goes on: the
+    transaction's rollback removes the rows, not the files. Returns the photos."""
     from projects.models import Photo
 
     content_type = ContentType.objects.get_for_model(subject)
     photos = []
-    for upload in files:
-        photo = Photo(
-            content_type=content_type,
-            object_id=subject.pk,
-            phase=phase,
-            image=upload,
-            caption=caption,
-            uploaded_by=user,
-        )
-        photo.save()
-        photos.append(photo)
+    try:
+        for phase, files in sets:
+            for upload in files:
+                photo = Photo(
+                    content_type=content_type,
+                    object_id=subject.pk,
+                    phase=phase,
+                    image=upload,
+                    caption=caption,
+                    uploaded_by=user,
+                )
+                photos.append(photo)
+                photo.save()
+    except BaseException:
+        for photo in photos:
+            delete_files(stored_files(photo))
+        raise
     return photos
 
 
@@ -85,18 +98,28 @@ def check_measure_acceptance(measure, phases):
         )
 
 
+def stored_files(photo):
+    """[(storage, name)] of the files a photo has written to storage: the image and its
+    thumbnail (an upload not yet written is left out)."""
+    return [
+        (f.storage, f.name)
+        for f in (photo.image, photo.thumbnail)
+        if f and getattr(f, "_committed", True)
+    ]
+
+
+def delete_files(files):
+    for storage, name in files:
+        storage.delete(name)
+
+
 def _delete_files(sender, instance, **kwargs):
     """Remove a deleted photo's files once the deletion is committed (a rolled-back delete
     keeps them)."""
     from django.db import transaction
 
-    stored = [(f.storage, f.name) for f in (instance.image, instance.thumbnail) if f]
-
-    def delete():
-        for storage, name in stored:
-            storage.delete(name)
-
-    transaction.on_commit(delete)
+    files = stored_files(instance)
+    transaction.on_commit(lambda: delete_files(files))
 
 
 def connect_signals():

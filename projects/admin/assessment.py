@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import assessment
 from ..models import AssessmentItem, Deduction, MonthlyAssessment, ResponsibleUnit
+from ..queries import count_of
 from ..tables.assessment import fee_text, score_text
 from .audit import HistoryAdmin
-from .base import EMPTY, admin_change_link, column, count_of, excerpt, year_month
+from .base import EMPTY, admin_change_link, column, excerpt, year_month
 
 
 @admin.register(AssessmentItem)

@@ -2,8 +2,7 @@
 fieldset, and a formset that speaks a unique constraint's own words."""
 
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Subquery, UniqueConstraint
-from django.db.models.functions import Coalesce
+from django.db.models import UniqueConstraint
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -14,26 +13,6 @@ from django.utils.translation import gettext_lazy as _
 EMPTY = "-"  # as the admin shows an empty value
 
 SOURCE_FIELDSET = (_("Source"), {"fields": ["source"], "classes": ["collapse"]})
-
-
-def count_of(queryset, outer_field):
-    """A correlated ``COUNT`` subquery: rows of ``queryset`` whose ``outer_field`` is the outer
-    row's pk (0 when none). Unlike ``Count()`` it needs no GROUP BY over the outer query.
-
-    So the admin counts with this rather than the models' ``Count()`` methods (channels'
-    ``for_list()``, problems' ``with_task_count()``, the batches' ``for_table()``): a grouped
-    query drops ``Meta.ordering``, and the autocomplete lists page through the admin's
-    queryset in that order."""
-    return Coalesce(
-        Subquery(
-            queryset.filter(**{outer_field: OuterRef("pk")})
-            .order_by()
-            .values(outer_field)
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        ),
-        0,
-    )
 
 
 def column(name, description, text=None, **options):

@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Channel, Project, PumpingStation
+from ..queries import count_of
 from .audit import HistoryAdmin
-from .base import SOURCE_FIELDSET, column, count_of
+from .base import SOURCE_FIELDSET, column
 from .water import regrade_selected
 
 

@@ -2,11 +2,11 @@
 closed loop records them), and each step with its photos."""
 
 from django.contrib import admin
-from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.utils.translation import gettext_lazy as _
 
-from ..complaints import overdue_q
+from ..complaints import with_overdue
 from ..models import Complaint, ComplaintStep
+from ..queries import count_of, photos_of
 from .audit import HistoryAdmin, VersionedAdminForm, VersionedFields
 from .base import OverdueFilter, admin_change_link, excerpt
 from .photos import PhotoInline
@@ -99,11 +99,7 @@ class ComplaintAdmin(VersionedFields, HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(is_overdue=ExpressionWrapper(overdue_q(), output_field=BooleanField()))
-        )
+        return with_overdue(super().get_queryset(request))
 
     @admin.display(description=_("overdue"), boolean=True, ordering="is_overdue")
     def overdue(self, complaint):
@@ -137,7 +133,8 @@ class ComplaintStepAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(photo_total=Count("photos", distinct=True))
+        photos = count_of(photos_of(ComplaintStep), "object_id")
+        return super().get_queryset(request).annotate(photo_total=photos)
 
     @admin.display(description=_("complaint"), ordering="complaint__number")
     def complaint_link(self, step):

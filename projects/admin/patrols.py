@@ -4,9 +4,10 @@ photos."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import PatrolPost, PatrolRecord, Photo
+from ..models import PatrolPost, PatrolRecord
+from ..queries import count_of, photos_of
 from .audit import HistoryAdmin
-from .base import column, count_of, excerpt
+from .base import column, excerpt
 from .photos import PhotoInline
 
 
@@ -125,10 +126,8 @@ class PatrolRecordAdmin(HistoryAdmin):
     photo_count = column("photo_total", _("photos"))
 
     def get_queryset(self, request):
-        photos = Photo.objects.filter(
-            content_type__app_label="projects", content_type__model="patrolrecord"
-        )
-        return super().get_queryset(request).annotate(photo_total=count_of(photos, "object_id"))
+        photos = count_of(photos_of(PatrolRecord), "object_id")
+        return super().get_queryset(request).annotate(photo_total=photos)
 
     @admin.display(description=_("place"), ordering="channel__name")
     def place(self, record):

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import ngettext
 
 from ..models import Measure, Photo, Plan, Problem, Responsibility, Target, Task
 from ..photos import check_measure_acceptance
+from ..queries import count_of, photos_of
 from .audit import (
     HistoryAdmin,
     VersionedAdminForm,
@@ -20,7 +20,7 @@ from .audit import (
     VersionedInlineForm,
     save_in_bulk,
 )
-from .base import EMPTY, SOURCE_FIELDSET, OverdueFilter, TextareaSizes, column, count_of, excerpt
+from .base import EMPTY, SOURCE_FIELDSET, OverdueFilter, TextareaSizes, column, excerpt
 from .photos import PhotoFormSet, PhotoInline
 
 # What a task's status needs (see ``Task.clean``): a completion note or evidence to be completed,
@@ -433,12 +433,7 @@ class MeasureAdmin(PlanChildAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                photo_total=count_of(
-                    Photo.objects.filter(content_type=ContentType.objects.get_for_model(Measure)),
-                    "object_id",
-                )
-            )
+            .annotate(photo_total=count_of(photos_of(Measure), "object_id"))
         )
 
     @admin.display(description=_("photos"), ordering="photo_total")

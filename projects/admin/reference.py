@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Policy, Project, ResponsibleUnit, SourceParagraph, Task, Technique
+from ..queries import count_of
 from .audit import HistoryAdmin
-from .base import column, count_of, excerpt
+from .base import column, excerpt
 
 
 @admin.register(SourceParagraph)

@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..models import Defect, DefectCode, ImportBatch, Inspection, PipeSegment, SegmentScore
+from ..queries import count_of
 from ..sewer_condition import Rescore
 from .audit import HistoryAdmin
-from .base import admin_change_link, column, count_of
+from .base import admin_change_link, column
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ..models import Judgement, Sample, SamplingPoint
+from ..queries import count_of
 from ..water_quality import grade_sample, regrade_channels, rounds_text
 from .audit import HistoryAdmin
-from .base import EMPTY, admin_change_link, column, count_of
+from .base import EMPTY, admin_change_link, column
 
 READINGS = ["transparency_cm", "do_mg_l", "orp_mv", "nh3n_mg_l"]
 

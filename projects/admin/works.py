@@ -18,6 +18,7 @@ from ..models import (
     Stream,
     VillageWork,
 )
+from ..queries import count_of
 from .audit import (
     HistoryAdmin,
     VersionedAdminForm,
@@ -33,7 +34,6 @@ from .base import (
     TextareaSizes,
     admin_change_link,
     column,
-    count_of,
     money_text,
     percent_text,
     year_month,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import non_negative
+from .base import FirstOfMonth, non_negative
 
 FULL_SCORE = Decimal("100")
 
@@ -72,7 +72,7 @@ class AssessmentItem(models.Model):
         return points
 
 
-class MonthlyAssessment(models.Model):
+class MonthlyAssessment(FirstOfMonth, models.Model):
     """A station's assessment for one month: 100 points less its deductions."""
 
     class Status(models.TextChoices):
@@ -122,19 +122,8 @@ class MonthlyAssessment(models.Model):
     def __str__(self):
         return f"{self.station} {self.month:%Y-%m}"
 
-    def save(self, *args, **kwargs):
-        self.normalise_month()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("projects:assessment-detail", args=[self.pk])
-
-    def clean(self):
-        self.normalise_month()
-
-    def normalise_month(self):
-        if self.month is not None and hasattr(self.month, "replace"):
-            self.month = self.month.replace(day=1)
 
 
 class Deduction(models.Model):

@@ -1,4 +1,6 @@
-"""Shared pieces: source citations and constraint helpers."""
+"""Shared pieces: source citations, the month-start rule and constraint helpers."""
+
+import datetime
 
 from django.db import models
 from django.db.models import Q
@@ -42,6 +44,23 @@ class Sourced(models.Model):
 
     class Meta:
         abstract = True
+
+
+class FirstOfMonth:
+    """For a model whose ``month`` is a month given by its first day: any day of a month stands
+    for the month, on save and before the constraints are validated."""
+
+    def save(self, *args, **kwargs):
+        self.normalise_month()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.normalise_month()
+        super().clean()
+
+    def normalise_month(self):
+        if isinstance(self.month, datetime.date):
+            self.month = self.month.replace(day=1)
 
 
 def non_negative(field, model_name):

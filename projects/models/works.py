@@ -1,8 +1,6 @@
 """Engineering projects in the six work streams, their monthly progress, techniques, and the
 policies that frame them."""
 
-import datetime
-
 from concurrency.fields import AutoIncVersionField
 from django.conf import settings
 from django.db import models
@@ -23,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import Sourced, money_field, non_negative, percent_range
+from .base import FirstOfMonth, Sourced, money_field, non_negative, percent_range
 
 
 class Stream(models.IntegerChoices):
@@ -197,7 +195,7 @@ class ProgressReportQuerySet(models.QuerySet):
         )
 
 
-class ProgressReport(models.Model):
+class ProgressReport(FirstOfMonth, models.Model):
     """A project's monthly progress report: percent complete and investment this month.
     Cumulative figures are derived from the sequence of reports."""
 
@@ -256,18 +254,6 @@ class ProgressReport(models.Model):
 
     def __str__(self):
         return f"{self.project} {self.month:%Y-%m}"
-
-    def save(self, *args, **kwargs):
-        self.normalise_month()
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        # Before the constraints are validated: any day of a month stands for the month.
-        self.normalise_month()
-
-    def normalise_month(self):
-        if isinstance(self.month, datetime.date):
-            self.month = self.month.replace(day=1)
 
 
 class Policy(Sourced):

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
-from django_tables2 import RequestConfig
 
 from projects import assessment
 from projects.assessment_forms import DeductionForm
@@ -24,15 +23,7 @@ ADD_DEDUCTION = "projects.add_deduction"
 class AllRowsTablesMixin(TablesMixin):
     """``TablesMixin`` without pagination: each table shows all its rows."""
 
-    def get_tables(self):
-        if not hasattr(self, "_tables"):
-            self._tables = {}
-            for name, table in self.build_tables().items():
-                table.prefix = f"{name}-"
-                table.export_key = name
-                RequestConfig(self.request, paginate=False).configure(table)
-                self._tables[name] = table
-        return self._tables
+    per_page = None
 
 
 def fee_rule_context():

@@ -36,7 +36,7 @@ class TablesMixin:
     table gets the prefix ``<name>-`` for its sort and page parameters, and
     ``?_export=csv&_table=<name>`` downloads one of them whole."""
 
-    per_page = PER_PAGE
+    per_page = PER_PAGE  # None: every table shows all its rows
     export_name = "export"
 
     def build_tables(self):
@@ -45,10 +45,11 @@ class TablesMixin:
     def get_tables(self):
         if not hasattr(self, "_tables"):
             self._tables = {}
+            paginate = {"per_page": self.per_page} if self.per_page else False
             for name, table in self.build_tables().items():
                 table.prefix = f"{name}-"
                 table.export_key = name
-                RequestConfig(self.request, paginate={"per_page": self.per_page}).configure(table)
+                RequestConfig(self.request, paginate=paginate).configure(table)
                 self._tables[name] = table
         return self._tables
 

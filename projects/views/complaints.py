@@ -14,10 +14,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
-    ExpressionWrapper,
     F,
     IntegerField,
     Prefetch,
@@ -35,6 +33,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from projects import complaints as loop
+from projects.access import unit_id_of
 from projects.complaint_forms import (
     STEP_FORMS,
     ComplaintBoardFilter,
@@ -42,7 +41,7 @@ from projects.complaint_forms import (
     ComplaintFilter,
     EvaluateForm,
 )
-from projects.models import Complaint, ComplaintStep, Profile
+from projects.models import Complaint, ComplaintStep
 from projects.models.complaints import STAGE_ORDER, Stage
 from projects.tables.complaints import ComplaintTable, UnitStatisticsTable
 
@@ -65,12 +64,6 @@ def stage_order():
     return Case(
         *[When(stage=stage, then=Value(index)) for index, stage in enumerate(STAGE_ORDER)],
         output_field=IntegerField(),
-    )
-
-
-def with_overdue(queryset):
-    return queryset.annotate(
-        is_overdue=ExpressionWrapper(loop.overdue_q(), output_field=BooleanField())
     )
 
 
@@ -155,7 +148,7 @@ class ComplaintListView(ListPage):
     export_name = "complaints"
 
     def get_queryset(self):
-        return with_overdue(
+        return loop.with_overdue(
             Complaint.objects.select_related("assigned_unit", "channel").annotate(
                 stage_order=stage_order()
             )
@@ -218,16 +211,12 @@ class ComplaintPage(LoginRequiredMixin):
 
     def unit_id(self):
         """The user's unit, read only when it decides something (a unit editor handling)."""
-        if not hasattr(self, "_unit_id"):
-            user = self.request.user
-            self._unit_id = None
-            if user.has_perm("projects.change_complaint") and not user.has_perm(
-                "projects.edit_any_unit"
-            ):
-                self._unit_id = (
-                    Profile.objects.filter(user=user).values_list("unit_id", flat=True).first()
-                )
-        return self._unit_id
+        user = self.request.user
+        if user.has_perm("projects.change_complaint") and not user.has_perm(
+            "projects.edit_any_unit"
+        ):
+            return unit_id_of(user)
+        return None
 
     def may_take(self, complaint, stage):
         return loop.may_take_step(self.request.user, complaint, stage, self.unit_id())

@@ -4,13 +4,12 @@ import io
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, HttpResponseBadRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from projects import ledger
-from projects.assessment import next_month, previous_month
 from projects.ledger_xlsx import ledger_bytes, ledger_filename
+from projects.months import next_month, previous_month, this_month
 from projects.tables.month_report import MonthProjectTable, MonthTaskTable, StreamTotalsTable
 
 from .assessment import AllRowsTablesMixin
@@ -66,7 +65,6 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, AllRowsTablesMixin, Templa
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month = self.get_month()
-        this_month = timezone.localdate().replace(day=1)
         following = next_month(month)
         tables = context["tables"]
         context.update(
@@ -78,7 +76,7 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, AllRowsTablesMixin, Templa
                 for group in self.get_ledger().groups
             ],
             previous=previous_month(month),
-            following=following if following <= this_month else None,
+            following=following if following <= this_month() else None,
         )
         return context
 

@@ -9,8 +9,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from projects.models import Measure, PatrolPost, PatrolRecord, Photo, ResponsibleUnit
+from projects.months import month_bounds, next_month, previous_month, this_month
 from projects.patrol_access import patrol_scope_of
 from projects.patrol_forms import MonthForm, PatrolRecordFilter, PatrolRecordForm, record_patrol
 from projects.patrols import unpatrolled_channels
+from projects.queries import count_of, photos_of
 from projects.tables.patrols import (
     PatrolRecordTable,
     PostTable,
@@ -36,53 +37,12 @@ from .base import ListPage, TablesMixin
 # --- reads shared by the pages ---------------------------------------------------------------
 
 
-def photos_of(model):
-    """The photos attached to rows of ``model``, matched on the content type's natural key so
-    that no content-type lookup (and no cache) is involved."""
-    opts = model._meta
-    return Photo.objects.filter(
-        content_type__app_label=opts.app_label, content_type__model=opts.model_name
-    )
-
-
-def _count(queryset, outer_field, field="pk", distinct=False):
-    """A correlated COUNT of ``queryset`` rows whose ``outer_field`` is the outer row (0 when
-    none), needing no GROUP BY over the outer query."""
-    return Coalesce(
-        Subquery(
-            queryset.filter(**{outer_field: OuterRef("pk")})
-            .order_by()
-            .values(outer_field)
-            .annotate(n=Count(field, distinct=distinct))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
 def patrol_records():
     """Patrol records with what their rows show: station, post, place, what they opened and
     how many photos they have. One query for any number of rows."""
     return PatrolRecord.objects.select_related(
         "post__station", "channel", "pumping_station", "problem__plan", "complaint"
-    ).annotate(photo_count=_count(photos_of(PatrolRecord), "object_id"))
-
-
-def this_month():
-    return timezone.localdate().replace(day=1)
-
-
-def next_month(month):
-    return (month + datetime.timedelta(days=32)).replace(day=1)
-
-
-def month_bounds(month):
-    """[start, end) of a calendar month in the site's time zone."""
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(month, datetime.time.min, tzinfo=tz)
-    end = datetime.datetime.combine(next_month(month), datetime.time.min, tzinfo=tz)
-    return start, end
+    ).annotate(photo_count=count_of(photos_of(PatrolRecord), "object_id"))
 
 
 def in_month(records, month):
@@ -99,10 +59,10 @@ def stations_with_figures(month):
     covered = PatrolPost.channels.through.objects.filter(patrolpost__active=True)
     stations = list(
         ResponsibleUnit.objects.filter(kind=ResponsibleUnit.Kind.STATION).annotate(
-            posts_count=_count(PatrolPost.objects.filter(active=True), "station"),
-            channels_count=_count(covered, "patrolpost__station", "channel", distinct=True),
-            patrols_count=_count(records, "post__station"),
-            findings_count=_count(records.exclude(findings=""), "post__station"),
+            posts_count=count_of(PatrolPost.objects.filter(active=True), "station"),
+            channels_count=count_of(covered, "patrolpost__station", "channel", distinct=True),
+            patrols_count=count_of(records, "post__station"),
+            findings_count=count_of(records.exclude(findings=""), "post__station"),
         )
     )
     unpatrolled = defaultdict(set)
@@ -199,12 +159,11 @@ class StationDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month = self.get_month()
-        previous = (month - datetime.timedelta(days=1)).replace(day=1)
         context.update(
             station=self.get_station(),
             month=month,
             month_form=self.get_month_form(),
-            previous_month=f"{previous:%Y-%m}",
+            previous_month=f"{previous_month(month):%Y-%m}",
             next_month=f"{next_month(month):%Y-%m}" if month < this_month() else None,
             may_record=self.may_record(),
         )
