@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.complaints import assessment_items, overdue_q, suggested_item_code
-from projects.filters import YES_NO, SearchFilterSet
+from projects.filters import SearchFilterSet, YesNoFilter
 from projects.forms import DateInput, VersionedForm
 from projects.models import Channel, Complaint, ResponsibleUnit
 from projects.photo_forms import MultiplePhotoField
@@ -221,9 +221,7 @@ class ComplaintBoardFilter(filters.FilterSet):
     )
     source = filters.ChoiceFilter(label=_("Source"), choices=Complaint.Source.choices)
     channel = filters.ModelChoiceFilter(label=_("Channel"), queryset=channels_with_complaints)
-    overdue = filters.TypedChoiceFilter(
-        label=_("Overdue"), choices=YES_NO, coerce=lambda v: v == "True", method="filter_overdue"
-    )
+    overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
 
     class Meta:
         model = Complaint

@@ -15,7 +15,25 @@ from .models import (
     Stream,
 )
 
-YES_NO = ((True, _("Yes")), (False, _("No")))
+YES_NO = (("True", _("Yes")), ("False", _("No")))
+
+
+class YesNoField(filters.fields.ChoiceField):
+    def clean(self, value):
+        value = super().clean(value)
+        return None if value in ("", None) else value == "True"
+
+
+class YesNoFilter(filters.ChoiceFilter):
+    """是 / 否 behind an explicit empty “全部” choice, which is the default: a form sent untouched
+    filters nothing. ``?name=True`` and ``?name=False`` keep working as links; the filter
+    method receives True or False, and is not called for 全部."""
+
+    field_class = YesNoField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", YES_NO)
+        super().__init__(*args, **kwargs)
 
 
 def units_of(kind=None):
@@ -46,9 +64,7 @@ class ChannelFilter(SearchFilterSet):
         label=_("Condition"), choices=Channel.Condition.choices, field_name="current_condition"
     )
     maintaining_unit = filters.ModelChoiceFilter(label=_("Maintaining unit"), queryset=units_of())
-    has_plan = filters.TypedChoiceFilter(
-        label=_("Has plan"), choices=YES_NO, coerce=lambda v: v == "True", method="filter_plan"
-    )
+    has_plan = YesNoFilter(label=_("Has plan"), method="filter_plan")
 
     class Meta:
         model = Channel
@@ -69,9 +85,7 @@ class ProjectFilter(SearchFilterSet):
     channel = filters.ModelChoiceFilter(
         label=_("Channel"), field_name="channels", queryset=channels_with_projects
     )
-    overdue = filters.TypedChoiceFilter(
-        label=_("Overdue"), choices=YES_NO, coerce=lambda v: v == "True", method="filter_overdue"
-    )
+    overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
 
     class Meta:
         model = Project

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .complaints import open_complaint
-from .filters import YES_NO
+from .filters import YesNoFilter
 from .forms import DateInput, MonthField
 from .models import (
     Channel,
@@ -311,12 +311,7 @@ class PatrolRecordFilter(filters.FilterSet):
         field_name="patrolled_at",
         widget=DateRange,
     )
-    has_finding = filters.TypedChoiceFilter(
-        label=_("Has a finding"),
-        choices=YES_NO,
-        coerce=lambda value: value == "True",
-        method="filter_finding",
-    )
+    has_finding = YesNoFilter(label=_("Has a finding"), method="filter_finding")
 
     class Meta:
         model = PatrolRecord

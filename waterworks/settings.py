@@ -126,6 +126,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "projects" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Every choice filter starts on an explicit “全部” (any), so a form sent untouched filters nothing.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 USE_I18N = True
 USE_TZ = True
 
