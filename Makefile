@@ -36,10 +36,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e ".[test]"
 	touch $@
 
-# loaddata with explicit primary keys and bootstrap_demo are both idempotent: safe to re-run.
+# seed loads the article data into an empty database only and never overwrites a row; ensure_history
+# and bootstrap_demo are idempotent: every step is safe to re-run.
 setup: venv
 	$(MANAGE) migrate --noinput
-	$(MANAGE) loaddata xiangzhou_2018
+	$(MANAGE) seed
 	$(MANAGE) ensure_history
 	$(MANAGE) bootstrap_demo
 

@@ -58,7 +58,7 @@ class Command(BaseCommand):
                     if unit is None:
                         raise CommandError(
                             f"The unit {unit_name!r} does not exist: load the data first "
-                            "(manage.py loaddata xiangzhou_2018)."
+                            "(manage.py seed)."
                         )
                 Profile.objects.update_or_create(user=user, defaults={"unit": unit})
                 verb = "Created" if created else "Reset"
