@@ -3,8 +3,11 @@
 ``month_ledger(month)`` gathers, for one month, every project grouped by work stream — planned
 and actual percent of that month's report, this month's and cumulative investment (the sum of
 the project's reports up to and including the month), problems, next month's plan — with
-stream subtotals and a grand total, and every one-river-one-policy task. The month page and the
-XLSX ledger (``ledger_workbook``) both show this one object, so their sums cannot differ.
+stream subtotals and a grand total; every one-river-one-policy task as it stood at the end of
+the month; and the complaints received and patrols done in the month (``month_status``). The
+month page and the XLSX ledger (``ledger_workbook``) both show this one object, so their sums
+cannot differ. A subtotal over values some of which are unknown is a ``totals.Total``: the
+known sum and what is missing, never the unknowns taken as zero.
 
 Everything is read with a fixed number of queries whatever the number of projects."""
 
@@ -17,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .formatting import quantity
-from .models import ProgressReport, Project, Stream, Task
+from .models import ProgressReport, Project, Stream
+from .month_status import complaints_received, patrols_done, tasks_as_of
 from .months import this_month
-
-ZERO = Decimal("0.00")
+from .totals import NOT_REPORTED, Total, blank_label, blank_reason
 
 
 def parse_month(text):
@@ -36,10 +39,6 @@ def parse_month(text):
 def latest_report_month():
     """The latest month with a progress report, or None."""
     return ProgressReport.objects.aggregate(latest=Max("month"))["latest"]
-
-
-def _sum(values):
-    return sum((v for v in values if v is not None), ZERO)
 
 
 @dataclass
@@ -58,6 +57,16 @@ class ProjectLine:
     @property
     def has_report(self):
         return self.report is not None
+
+    @property
+    def sourced(self):
+        """The project cites the source article: its empty fields are “not given” there."""
+        return self.project.source_id is not None
+
+    @property
+    def blank(self):
+        """What an empty field of this project says: 原文未载明 or 未填写."""
+        return blank_label(self.sourced)
 
     @property
     def planned_percent(self):
@@ -110,15 +119,15 @@ class StreamGroup:
 
     @property
     def investment(self):
-        return _sum(line.investment for line in self.lines)
+        return Total.of((line.investment, blank_reason(line.sourced)) for line in self.lines)
 
     @property
     def this_month(self):
-        return _sum(line.this_month for line in self.lines)
+        return Total.of((line.this_month, NOT_REPORTED) for line in self.lines)
 
     @property
     def cumulative(self):
-        return _sum(line.cumulative for line in self.lines)
+        return Total.of((line.cumulative, NOT_REPORTED) for line in self.lines)
 
     @property
     def reported(self):
@@ -127,9 +136,17 @@ class StreamGroup:
 
 @dataclass
 class MonthLedger:
+    """One month: the projects by stream; the tasks, complaints and patrols as of ``as_of``
+    (the month's last day, or today while it is not over); ``tasks_from_history`` says the
+    tasks were read from the audit history rather than as they stand."""
+
     month: datetime.date
     groups: list
     tasks: list
+    as_of: datetime.date
+    tasks_from_history: bool = False
+    complaints: list = field(default_factory=list)
+    patrols: list = field(default_factory=list)
 
     @property
     def lines(self):
@@ -137,15 +154,25 @@ class MonthLedger:
 
     @property
     def investment(self):
-        return _sum(group.investment for group in self.groups)
+        return sum((group.investment for group in self.groups), Total())
 
     @property
     def this_month(self):
-        return _sum(group.this_month for group in self.groups)
+        return sum((group.this_month for group in self.groups), Total())
 
     @property
     def cumulative(self):
-        return _sum(group.cumulative for group in self.groups)
+        return sum((group.cumulative for group in self.groups), Total())
+
+    @property
+    def unrecorded_tasks(self):
+        """Tasks with no record in the audit history by ``as_of``."""
+        return sum(1 for task in self.tasks if not task.recorded)
+
+    @property
+    def is_empty(self):
+        """Nothing was recorded for the month: no report, complaint or patrol."""
+        return not (self.reported or self.complaints or self.patrols)
 
     @property
     def reported(self):
@@ -239,19 +266,9 @@ def month_projects(month):
     )
 
 
-def month_tasks(today=None):
-    """Every task of the one-river-one-policy plans, with its channel, lead unit, effective
-    deadline, progress and whether it is overdue today: one query."""
-    return list(
-        Task.objects.with_overdue(today)
-        .with_progress()
-        .select_related("lead_unit", "plan__channel")
-        .order_by("plan__channel__name", "pk")
-    )
-
-
 def month_ledger(month, today=None):
-    """The month's projects by stream (every stream, even one without projects) and tasks."""
+    """The month's projects by stream (every stream, even one without projects); the tasks as
+    they stood at its end; the complaints received and the patrols done in it."""
     groups = {stream: StreamGroup(Stream(stream)) for stream in Stream.values}
     for project in month_projects(month):
         reports = project.month_reports
@@ -261,7 +278,16 @@ def month_ledger(month, today=None):
         groups[project.stream].lines.append(
             ProjectLine(project, reports[0] if reports else None, cumulative)
         )
-    return MonthLedger(month, list(groups.values()), month_tasks(today))
+    tasks, as_of, from_history = tasks_as_of(month, today)
+    return MonthLedger(
+        month,
+        list(groups.values()),
+        tasks,
+        as_of,
+        tasks_from_history=from_history,
+        complaints=complaints_received(month, today),
+        patrols=patrols_done(month),
+    )
 
 
 def default_month():

@@ -27,3 +27,15 @@ def day_start(day):
 def month_bounds(month):
     """[start, end) of a calendar month, as aware datetimes."""
     return day_start(month), day_start(next_month(month))
+
+
+def last_day(month):
+    """The last day of ``month``."""
+    return next_month(month) - datetime.timedelta(days=1)
+
+
+def status_date(month, today=None):
+    """The day whose end a month's status is told at: the month's last day, or today while
+    the month is not over yet."""
+    today = today or timezone.localdate()
+    return min(last_day(month), today)

@@ -4,13 +4,23 @@ import io
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, HttpResponseBadRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from projects import ledger
+from projects.access import scope_of
 from projects.ledger_xlsx import ledger_bytes, ledger_filename
+from projects.models import PatrolPost, Stream
 from projects.months import next_month, previous_month, this_month
-from projects.tables.month_report import MonthProjectTable, MonthTaskTable, StreamTotalsTable
+from projects.patrol_access import patrol_scope_of
+from projects.tables.month_report import (
+    MonthComplaintTable,
+    MonthPatrolTable,
+    MonthProjectTable,
+    MonthTaskTable,
+    StreamTotalsTable,
+)
 
 from .assessment import AllRowsTablesMixin
 
@@ -42,10 +52,65 @@ class MonthMixin:
         return self._ledger
 
 
+def next_steps(request):
+    """What to do about a month with nothing recorded, as (text, link, link text) with a link
+    only for a user who may follow it: file the projects' monthly reports, set up patrol posts
+    (in the admin) or record patrols, record complaints. One query (are there patrol posts?),
+    and the user's unit for a unit editor."""
+    user = request.user
+    steps = []
+    if scope_of(request).can_add_reports:
+        text = _(
+            "File each project's progress report for the month: press “File monthly report” "
+            "beside a project below that has none (each unit files for the projects it is "
+            "responsible for)."
+        )
+    else:
+        text = _(
+            "Each project's responsible unit files the month's progress report on the "
+            "project's page; an administrator may file for any project."
+        )
+    steps.append((text, None, None))
+    if not PatrolPost.objects.filter(active=True).exists():
+        link = None
+        if user.is_staff and user.has_perm("projects.add_patrolpost"):
+            link = reverse("admin:projects_patrolpost_add")
+        steps.append(
+            (
+                _(
+                    "Patrols are recorded on the municipal stations' patrol posts, and none is "
+                    "set up yet: an administrator adds them in the administration."
+                ),
+                link,
+                _("Add a patrol post"),
+            )
+        )
+    else:
+        link = reverse("projects:patrol-create") if patrol_scope_of(request).may_record else None
+        steps.append(
+            (
+                _("Record the patrols done on the posts, with the day they were done."),
+                link,
+                _("Record a patrol"),
+            )
+        )
+    link = reverse("projects:complaint-create") if user.has_perm("projects.add_complaint") else None
+    steps.append(
+        (
+            _("Record the complaints received, with the time they were received."),
+            link,
+            _("Record a complaint"),
+        )
+    )
+    return steps
+
+
 class MonthReportView(LoginRequiredMixin, MonthMixin, AllRowsTablesMixin, TemplateView):
     """Every project by work stream in the month — planned and actual percent, this month's
-    and cumulative investment, problems, next month's plan — with subtotals, a grand total and
-    every one-river-one-policy task; the ledger XLSX for download."""
+    and cumulative investment, problems, next month's plan — with subtotals (a sum over
+    unknown values labelled partial) and a grand total; every one-river-one-policy task as it
+    stood at the month's end; the complaints received and the patrols done in the month; the
+    ledger XLSX for download. A month with nothing recorded says what to do next."""
 
     template_name = "projects/assessment/month_report.html"
 
@@ -55,11 +120,16 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, AllRowsTablesMixin, Templa
 
     def build_tables(self):
         month_ledger = self.get_ledger()
-        tables = {"streams": StreamTotalsTable(month_ledger.groups)}
+        scope = scope_of(self.request)
+        tables = {"streams": StreamTotalsTable(month_ledger.groups, totals=month_ledger)}
         for group in month_ledger.groups:
             if group.lines:
-                tables[f"stream{group.stream.value}"] = MonthProjectTable(group.lines)
+                tables[f"stream{group.stream.value}"] = MonthProjectTable(
+                    group.lines, totals=group, can_report=scope.can_report_on
+                )
         tables["tasks"] = MonthTaskTable(month_ledger.tasks)
+        tables["complaints"] = MonthComplaintTable(month_ledger.complaints)
+        tables["patrols"] = MonthPatrolTable(month_ledger.patrols)
         return tables
 
     def get_context_data(self, **kwargs):
@@ -67,10 +137,13 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, AllRowsTablesMixin, Templa
         month = self.get_month()
         following = next_month(month)
         tables = context["tables"]
+        month_ledger = self.get_ledger()
         context.update(
             month=month,
             month_error=self.month_error,
-            ledger=self.get_ledger(),
+            ledger=month_ledger,
+            next_steps=next_steps(self.request) if month_ledger.is_empty else None,
+            manage_stream=Stream.MANAGE,
             groups=[
                 (group, tables.get(f"stream{group.stream.value}"))
                 for group in self.get_ledger().groups
