@@ -199,6 +199,9 @@ def decimal_parser(max_digits, decimal_places, minimum=None, maximum=None, posit
             raise Invalid(_("Not a number: “%(value)s”.") % {"value": shown(value)}) from None
         if not number.is_finite():
             raise Invalid(_("Not a number: “%(value)s”.") % {"value": shown(value)})
+        # Before any arithmetic: 1e27 quantized to two places overflows the decimal context.
+        if abs(number) >= too_large:
+            raise Invalid(_("Too large: “%(value)s”.") % {"value": shown(value)})
         # More decimals than the field keeps (trailing zeros aside)? The text says it without
         # building the number's tuple, unless it has an exponent.
         dot = text.find(".")
@@ -213,8 +216,6 @@ def decimal_parser(max_digits, decimal_places, minimum=None, maximum=None, posit
             raise Invalid(_("Must be greater than zero."))
         if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
             raise out_of_range()
-        if abs(number) >= too_large:
-            raise Invalid(_("Too large: “%(value)s”.") % {"value": shown(value)})
         return number
 
     return parse

@@ -10,7 +10,10 @@ Limits (settings, with these defaults):
 - ``IMPORT_MAX_FILE_BYTES``: 20 MB, checked before anything is read;
 - ``IMPORT_MAX_ROWS``: 100,000 data rows; reading stops at the first row over the limit;
 - ``IMPORT_MAX_XLSX_UNPACKED_BYTES``: 200 MB, the size of a workbook once unzipped (a small
-  zip can unpack to gigabytes).
+  zip can unpack to gigabytes);
+- at most ``MAX_COLUMNS`` columns of a row are read, and ``BLANK_RUN`` blank rows in a row end
+  the table (what a spreadsheet leaves below its data); a sheet's declared ``<dimension>`` is
+  not trusted, so reading costs what the content costs, not what the file claims.
 
 The type is taken from the name and must agree with the content: CSV bytes named ``.xlsx`` (or
 a workbook named ``.csv``) are refused, not guessed at. A CSV file may be UTF-8 (with or
@@ -33,6 +36,10 @@ CSV, XLSX = "csv", "xlsx"
 FORMATS = (CSV, XLSX)
 ZIP_MAGIC = b"PK\x03\x04"
 UTF8_BOM = b"\xef\xbb\xbf"
+# Columns read from a row; an import template has a few dozen at most.
+MAX_COLUMNS = 200
+# Blank rows in a row that end the table: below the data, a sheet may format thousands.
+BLANK_RUN = 10_000
 
 
 class FileRefused(Exception):
@@ -81,10 +88,14 @@ class Table:
         """``(line, cells)`` for each non-blank data row, refusing the file past the row
         limit."""
         limit = max_rows()
-        count = 0
+        count = blanks = 0
         for line, cells in self._rows:
             if not any(cell not in (None, "") for cell in cells):
+                blanks += 1
+                if blanks >= BLANK_RUN:
+                    return
                 continue
+            blanks = 0
             count += 1
             if count > limit:
                 raise FileRefused(
@@ -194,7 +205,10 @@ def read_xlsx(data):
     try:
         workbook = openpyxl.load_workbook(buffer, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        # The declared <dimension> may claim a million rows by 16,384 columns: without this,
+        # openpyxl pads every row it reads to that size.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
         headers = next(rows, None)
     except Exception:  # openpyxl raises whatever its zip and XML layers raise
         raise FileRefused(not_a_workbook) from None
@@ -208,7 +222,7 @@ def read_xlsx(data):
     def data_rows():
         try:
             for line, values in enumerate(rows, start=2):
-                yield line, cells_of(values)
+                yield line, cells_of(values[:MAX_COLUMNS])
         except FileRefused:
             raise
         except Exception:
