@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv setup run test lint clean
+.PHONY: help venv setup run test lint clean constraints
 
 # Development targets run in debug mode (with DEBUG off the site needs SECRET_KEY and HTTPS).
 setup run test: export DEBUG := 1
@@ -31,10 +31,15 @@ $(BIN)/python:
 		exit 1; }
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
-# Re-install only when pyproject.toml changes.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e ".[test]"
+# Re-install only when pyproject.toml or constraints.txt changes; the tested versions only.
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install -c constraints.txt -e ".[test]"
 	touch $@
+
+# Pin what is installed now as the tested versions.
+constraints: venv
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 # seed loads the article data into an empty database only and never overwrites a row; ensure_history
 # and bootstrap_demo are idempotent: every step is safe to re-run.
