@@ -1,5 +1,11 @@
+import logging
+
 from django.conf import settings
 from django.utils import translation
+
+from projects.views import errors
+
+logger = logging.getLogger(__name__)
 
 
 class DefaultLanguageMiddleware:
@@ -22,3 +28,26 @@ class DefaultLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class DatabaseOutageMiddleware:
+    """A view that cannot reach the database answers 503 with the outage page (a short wait,
+    not a failure of the site) instead of a 500 or Django's bare error text. Errors raised
+    outside a view reach handler500, which does the same (projects.views.errors)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not errors.is_database_outage(exception):
+            return None
+        logger.error(
+            "Database unavailable: %s %s",
+            request.method,
+            request.path,
+            exc_info=exception,
+        )
+        return errors.service_unavailable(request)

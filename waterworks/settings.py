@@ -79,9 +79,13 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database that cannot be reached: a 503 page, not a 500 (projects.views.errors).
+    "projects.middleware.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "waterworks.urls"
+# A form refused for its security token gets the site's own page, with a way back.
+CSRF_FAILURE_VIEW = "projects.views.errors.csrf_failure"
 
 TEMPLATES = [
     {

@@ -9,3 +9,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
 ]
+
+# Refusals and failures get the site's own pages (projects.views.errors).
+handler400 = "projects.views.errors.bad_request"
+handler403 = "projects.views.errors.permission_denied"
+handler404 = "projects.views.errors.page_not_found"
+handler500 = "projects.views.errors.server_error"
