@@ -28,7 +28,13 @@ from django.test import RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from projects.models import ImportBatch, InterceptionBatch, ProgressReport
-from tests import url_rules_assessment, url_rules_complaints, url_rules_patrols, url_rules_photos
+from tests import (
+    url_rules_assessment,
+    url_rules_complaints,
+    url_rules_patrols,
+    url_rules_photos,
+    url_rules_plans,
+)
 from tests.factories import add_sewer_records, add_water_records
 from tests.test_editing import PDF, EditingTestCase
 
@@ -121,7 +127,13 @@ IMPORT_CONFIRM = table((LOGIN, LOGIN), (403, 403), (405, 404), (405, 404), (405,
 # The rules of the daily-operations pages, one module per area: each has ``setup(cls)`` (run in
 # setUpTestData, creating what its pages and admin pages need) and ``rules(testcase)`` (site
 # pattern name → [Case]).
-AREA_RULES = (url_rules_patrols, url_rules_complaints, url_rules_assessment, url_rules_photos)
+AREA_RULES = (
+    url_rules_patrols,
+    url_rules_complaints,
+    url_rules_assessment,
+    url_rules_photos,
+    url_rules_plans,
+)
 
 
 class SiteRules:
@@ -132,6 +144,8 @@ class SiteRules:
         self.rules = {
             # Django's authentication and language views.
             "login": [Case("", reverse("login"), table(*[(200, 200)] * 5))],
+            # The load balancer's probe: anyone, GET only, no data.
+            "healthz": [Case("", reverse("healthz"), table(*[(200, 405)] * 5))],
             # LogoutView takes POST only; logging out shows the logged-out page.
             "logout": [Case("", reverse("logout"), table(*[(405, 200)] * 5))],
             # set_language redirects back (to "/" without a referrer), GET or POST.
