@@ -1,33 +1,26 @@
 """Forms and filters of the complaints pages: recording a complaint (发现), one form per later
 step of the closed loop, and the board's and list's filters.
 
+Every time is when it happened, entered by the user (``EventTimeField``: now by default, not
+before 1990, not in the future); a step's time is also refused before the complaint's previous
+step (by the transition, under the same field).
+
 The step forms carry the version the user started from (``VersionedForm``): a step taken on a
 complaint someone else has moved on since is refused with the changes made in between. The
 writes themselves are ``projects.complaints``' transitions."""
 
-import datetime
-
 import django_filters as filters
 from django import forms
 from django.db.models import Case, IntegerField, Value, When
-from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from projects.complaints import assessment_items, overdue_q, suggested_item_code
+from projects.event_times import EventTimeField
 from projects.filters import SearchFilterSet, YesNoFilter
 from projects.forms import DateInput, VersionedForm
-from projects.models import Channel, Complaint, ResponsibleUnit
+from projects.models import Channel, Complaint, Problem, ResponsibleUnit
 from projects.photo_forms import MultiplePhotoField
-
-# A little slack for clocks: a complaint received "now" on a phone a minute ahead is fine.
-FUTURE_SLACK_MINUTES = 5
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def units_for_dispatch():
@@ -42,9 +35,23 @@ def units_for_dispatch():
     )
 
 
-class ComplaintCreateForm(forms.ModelForm):
-    """发现: a complaint as it comes in."""
+def problems_by_channel():
+    """The plans' problems, grouped by their channel for a select's option groups."""
+    problems = Problem.objects.select_related("plan__channel").order_by("plan__channel__name", "pk")
+    groups = {}
+    for problem in problems:
+        groups.setdefault(problem.plan.channel.name, []).append((problem.pk, problem.title))
+    return list(groups.items())
 
+
+class ComplaintCreateForm(forms.ModelForm):
+    """发现: a complaint as it comes in, or as it came in long ago (``received_at``); it may
+    name the problem of the channel's plan it concerns."""
+
+    received_at = EventTimeField(
+        label=capfirst(Complaint._meta.get_field("received_at").verbose_name),
+        future_message=_("A complaint cannot be received in the future."),
+    )
     photos = MultiplePhotoField(label=_("Photos"))
 
     class Meta:
@@ -56,43 +63,52 @@ class ComplaintCreateForm(forms.ModelForm):
             "contact",
             "location",
             "channel",
+            "problem",
             "description",
         )
-        widgets = {
-            "received_at": DateTimeInput(),
-            "description": forms.Textarea(attrs={"rows": 4}),
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["received_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["channel"].queryset = Channel.objects.order_by("name")
         self.fields["channel"].help_text = _("If known.")
-
-    def clean_received_at(self):
-        received_at = self.cleaned_data["received_at"]
-        slack = datetime.timedelta(minutes=FUTURE_SLACK_MINUTES)
-        if received_at and received_at > timezone.now() + slack:
-            raise forms.ValidationError(_("A complaint cannot be received in the future."))
-        return received_at
+        problem = self.fields["problem"]
+        problem.help_text = _(
+            "If it concerns a problem of the channel's one-river-one-policy plan "
+            "(the channel may then be left empty)."
+        )
+        # Validation accepts any problem, so that one of another channel gets a message
+        # saying so (Complaint.clean); the list offers them grouped by channel.
+        problem.widget.choices = [("", problem.empty_label), *problems_by_channel()]
 
 
 class StepForm(VersionedForm):
-    """A step of the loop on an existing complaint: refused when the complaint changed since
-    the page was opened."""
+    """A step of the loop on an existing complaint, with the time it happened (``at``):
+    refused when the complaint changed since the page was opened."""
 
     step = None  # the stage the step reaches
+    at_label = None
+
+    at = EventTimeField(
+        label=_("Time"),
+        help_text=_("When it happened; the time it is entered is kept too."),
+    )
 
     class Meta:
         model = Complaint
         fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at"].label = self.at_label
 
 
 class DispatchForm(StepForm):
     """调配: who handles it, by when."""
 
     step = Complaint.Stage.DISPATCHED
+    at_label = _("Dispatched at")
+    field_order = ("at", "assigned_unit", "deadline", "note")
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -116,6 +132,8 @@ class HandleForm(StepForm):
     """处置: what was done, with photos after."""
 
     step = Complaint.Stage.HANDLED
+    at_label = _("Handled at")
+    field_order = ("at", "action_taken", "photos")
     photos = MultiplePhotoField(label=_("Photos after handling"))
 
     class Meta(StepForm.Meta):
@@ -133,6 +151,8 @@ class EvaluateForm(StepForm):
     re-handling (the "return" button), with the reason in the note."""
 
     step = Complaint.Stage.EVALUATED
+    at_label = _("Evaluated at")
+    field_order = ("at", "satisfaction", "note", "new_deadline")
     RETURN = "return"
 
     satisfaction = forms.ChoiceField(
@@ -174,6 +194,8 @@ class AssessForm(StepForm):
     beforehand when the table has it."""
 
     step = Complaint.Stage.ASSESSED
+    at_label = _("Assessed at")
+    field_order = ("at", "item", "note")
 
     NOT_COUNTED = _("Not counted (handled on time and to satisfaction)")
 

@@ -5,15 +5,23 @@ records the step (time and user) in one transaction.
 
 Every transition refuses a complaint that is not at the stage just before it (``WrongStage``)
 and, given the version the user started from, a complaint someone else has moved on since
-(``StaleComplaint``); nothing is written then. An evaluation may instead send an unsatisfactory
-handling back to 调配 for re-handling.
+(``StaleComplaint``); nothing is written then. An evaluation may instead send an
+unsatisfactory handling back to 调配 for re-handling.
+
+Each step takes the time it happened (``at``, default now), which may be long ago: a 2018 case
+entered today is dispatched, handled and assessed in 2018. A step's time is refused (under the
+``at`` field) before 1990, in the future, or before the complaint's previous step; the step
+keeps when it was entered (``recorded_at``). The handling's time is the complaint's
+``handled_at`` (its handling time counts from receipt to it, and a 考核 deduction goes to the
+assessment of its month); the 考核 step's time is its ``closed_at``.
 
 Who may take which step (``may_take_step``): administrators (``edit_any_unit``) every step; the
 editors of the assigned unit (``change_complaint``) the handling of their unit's complaints.
 
 The queries: ``overdue_q`` / ``with_overdue`` (the board, the list, the admin),
-``unit_statistics`` (the board), and ``overdue_complaints`` / ``complaints_due_within`` for one
-unit's overdue and coming deadlines."""
+``unit_statistics`` (the board), ``overdue_complaints`` / ``complaints_due_within`` for one
+unit's overdue and coming deadlines, and ``channel_complaints`` / ``complaints_of`` for a
+channel's page and its problems."""
 
 import datetime
 from dataclasses import dataclass
@@ -24,16 +32,23 @@ from django.db import transaction
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
+    Prefetch,
     Q,
+    Value,
+    When,
+    Window,
 )
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from projects.event_times import validate_event_time
 from projects.models import (
     AssessmentItem,
     Complaint,
@@ -50,6 +65,9 @@ from projects.photos import attach_photos
 # assessor chooses; a code missing from the table suggests nothing.
 LATE_ITEM_CODE = "E1"  # 投诉未按期处置
 UNSATISFIED_ITEM_CODE = "E2"  # 投诉处置评价为不满意
+
+# The furthest a deadline may be set after its step: beyond that it is a typo (a year 9999).
+DEADLINE_MAX_DAYS = 366
 
 # The step each stage leads to, and the stage a complaint must be at to take it.
 PREVIOUS_STAGE = {
@@ -119,21 +137,50 @@ def _acting(user):
     return user if user is not None and user.is_authenticated else None
 
 
-def _advance(complaint, user, step, expected_version, note, change):
-    """Lock the complaint, check its stage and version, let ``change(current)`` set its fields
-    (raising ValidationError to refuse), move it to ``step`` and record the step. Returns the
-    complaint as saved and the step. Call inside ``transaction.atomic``."""
+def _check_step_time(current, at):
+    """The step's time: refused (under ``at``) before 1990, in the future, or before the
+    complaint's previous step (or its receipt). Times are entered to the minute: one in the
+    previous step's own minute but before its seconds counts as that step's time, so the
+    timeline keeps its order."""
+    try:
+        validate_event_time(at)
+    except ValidationError as error:
+        raise ValidationError({"at": error.messages}, code=error.code) from None
+    previous = current.steps.order_by("-at", "-pk").first()
+    bound, label = current.received_at, Stage.FOUND.label
+    if previous is not None and previous.at > bound:
+        bound, label = previous.at, previous.get_stage_display()
+    if at < bound.replace(second=0, microsecond=0):
+        raise ValidationError(
+            {
+                "at": _("This cannot be earlier than the previous step (%(step)s, %(time)s).")
+                % {
+                    "step": label,
+                    "time": date_format(timezone.localtime(bound), "DATETIME_FORMAT"),
+                }
+            },
+            code="before_previous_step",
+        )
+    return max(at, bound)
+
+
+def _advance(complaint, user, step, expected_version, note, change, at):
+    """Lock the complaint, check its stage, version and the step's time ``at``, let
+    ``change(current, at)`` set its fields (raising ValidationError to refuse), move it to
+    ``step`` and record the step. Returns the complaint as saved and the step. Call inside
+    ``transaction.atomic``."""
     current = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if current.stage != PREVIOUS_STAGE[step]:
         raise WrongStage(current, step)
     if expected_version is not None and int(expected_version) != current.version:
         raise StaleComplaint(current, expected_version)
-    change(current)
+    at = _check_step_time(current, at)
+    change(current, at)
     current.stage = step
     current._history_user = _acting(user)
     current.save()
     record = ComplaintStep.objects.create(
-        complaint=current, stage=step, user=_acting(user), at=timezone.now(), note=note
+        complaint=current, stage=step, user=_acting(user), at=at, note=note
     )
     return current, record
 
@@ -142,7 +189,9 @@ def _received_date(complaint):
     return timezone.localtime(complaint.received_at).date()
 
 
-def _check_deadline(complaint, deadline, field="deadline", not_before_today=False):
+def _check_deadline(complaint, deadline, at, field="deadline", returning=False):
+    """A deadline from the complaint's receipt (a new one on returning: from the return,
+    ``at``) to ``DEADLINE_MAX_DAYS`` after the step."""
     if deadline is None:
         raise ValidationError({field: _("Give the deadline.")}, code="required")
     if deadline < _received_date(complaint):
@@ -153,8 +202,27 @@ def _check_deadline(complaint, deadline, field="deadline", not_before_today=Fals
             },
             code="deadline_before_received",
         )
-    if not_before_today and deadline < timezone.localdate():
-        raise ValidationError({field: _("The new deadline cannot be in the past.")})
+    step_date = timezone.localtime(at).date()
+    if returning and deadline < step_date:
+        raise ValidationError(
+            {
+                field: _("The new deadline cannot be before the handling is returned (%(date)s).")
+                % {"date": date_format(step_date)}
+            },
+            code="deadline_before_return",
+        )
+    if deadline > step_date + datetime.timedelta(days=DEADLINE_MAX_DAYS):
+        raise ValidationError(
+            {
+                field: _("The deadline cannot be more than a year after the step (%(date)s).")
+                % {"date": date_format(step_date)}
+            },
+            code="deadline_too_far",
+        )
+
+
+def _when(at):
+    return timezone.now() if at is None else at
 
 
 # -- The transitions ------------------------------------------------------------------------
@@ -162,9 +230,10 @@ def _check_deadline(complaint, deadline, field="deadline", not_before_today=Fals
 
 @transaction.atomic
 def open_complaint(user, note="", photos=(), **fields):
-    """Record a complaint at 发现 (found) with its first step. ``fields`` are Complaint
-    fields (source, location, description, channel, ...); ``photos`` (validated uploads) are
-    attached to the first step as the before-handling photos."""
+    """Record a complaint at 发现 (found) with its first step, which happened when it was
+    received (``received_at``, default now). ``fields`` are Complaint fields (source,
+    received_at, location, description, channel, problem, ...); ``photos`` (validated
+    uploads) are attached to the first step as the before-handling photos."""
     complaint = Complaint(created_by=_acting(user), **fields)
     complaint.full_clean()
     complaint._history_user = complaint.created_by
@@ -173,7 +242,7 @@ def open_complaint(user, note="", photos=(), **fields):
         complaint=complaint,
         stage=Complaint.Stage.FOUND,
         user=complaint.created_by,
-        at=timezone.now(),
+        at=complaint.received_at,
         note=note,
     )
     if photos:
@@ -182,31 +251,35 @@ def open_complaint(user, note="", photos=(), **fields):
 
 
 @transaction.atomic
-def dispatch(complaint, user, *, assigned_unit, deadline, note="", expected_version=None):
-    """调配: assign the complaint to a unit with a deadline (not before it was received)."""
+def dispatch(complaint, user, *, assigned_unit, deadline, note="", expected_version=None, at=None):
+    """调配 at ``at`` (default now): assign the complaint to a unit with a deadline (not
+    before it was received)."""
+    at = _when(at)
 
-    def change(current):
+    def change(current, at):
         if assigned_unit is None:
             raise ValidationError({"assigned_unit": _("Choose the unit to handle it.")})
-        _check_deadline(current, deadline)
+        _check_deadline(current, deadline, at)
         current.assigned_unit = assigned_unit
         current.deadline = deadline
 
-    return _advance(complaint, user, Stage.DISPATCHED, expected_version, note, change)[0]
+    return _advance(complaint, user, Stage.DISPATCHED, expected_version, note, change, at)[0]
 
 
 @transaction.atomic
-def handle(complaint, user, *, action_taken, photos=(), expected_version=None):
-    """处置: what the assigned unit did, with after photos; sets ``handled_at``."""
+def handle(complaint, user, *, action_taken, photos=(), expected_version=None, at=None):
+    """处置 at ``at`` (default now): what the assigned unit did, with after photos; ``at`` is
+    the complaint's ``handled_at``."""
+    at = _when(at)
 
-    def change(current):
+    def change(current, at):
         if not (action_taken or "").strip():
             raise ValidationError({"action_taken": _("Say what was done.")})
         current.action_taken = action_taken.strip()
-        current.handled_at = timezone.now()
+        current.handled_at = at
 
     current, step = _advance(
-        complaint, user, Stage.HANDLED, expected_version, (action_taken or "").strip(), change
+        complaint, user, Stage.HANDLED, expected_version, (action_taken or "").strip(), change, at
     )
     if photos:
         attach_photos(step, photos, Photo.Phase.AFTER, user=_acting(user))
@@ -223,19 +296,21 @@ def evaluate(
     return_for_rehandling=False,
     deadline=None,
     expected_version=None,
+    at=None,
 ):
-    """评价: the complainant's or reviewer's satisfaction with the handling. With
-    ``return_for_rehandling`` the handling is refused instead: the step (with ``note`` as the
-    reason) sends the complaint back to 调配 for the same unit to handle again, by ``deadline``
-    when given (else the old one); the handling's time and action are cleared (they stay in
-    the timeline)."""
+    """评价 at ``at`` (default now): the complainant's or reviewer's satisfaction with the
+    handling. With ``return_for_rehandling`` the handling is refused instead: the step (with
+    ``note`` as the reason) sends the complaint back to 调配 for the same unit to handle
+    again, by ``deadline`` when given (else the old one); the handling's time and action are
+    cleared (they stay in the timeline)."""
+    at = _when(at)
     if return_for_rehandling:
 
-        def send_back(current):
+        def send_back(current, at):
             if not (note or "").strip():
                 raise ValidationError({"note": _("Say why the handling is returned.")})
             if deadline is not None:
-                _check_deadline(current, deadline, not_before_today=True)
+                _check_deadline(current, deadline, at, field="new_deadline", returning=True)
                 current.deadline = deadline
             current.action_taken = ""
             current.handled_at = None
@@ -244,20 +319,21 @@ def evaluate(
         current = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if current.stage != Stage.HANDLED:
             raise WrongStage(current, Stage.EVALUATED)
-        return _return(current, user, note.strip(), expected_version, send_back)
+        return _return(current, user, note.strip(), expected_version, send_back, at)
 
-    def change(current):
+    def change(current, at):
         if satisfaction not in Complaint.Satisfaction.values:
             raise ValidationError({"satisfaction": _("Choose how satisfied the complainant is.")})
         current.satisfaction = satisfaction
 
-    return _advance(complaint, user, Stage.EVALUATED, expected_version, note.strip(), change)[0]
+    return _advance(complaint, user, Stage.EVALUATED, expected_version, note.strip(), change, at)[0]
 
 
-def _return(current, user, note, expected_version, change):
+def _return(current, user, note, expected_version, change, at):
     if expected_version is not None and int(expected_version) != current.version:
         raise StaleComplaint(current, expected_version)
-    change(current)
+    at = _check_step_time(current, at)
+    change(current, at)
     current.stage = Stage.DISPATCHED
     current._history_user = _acting(user)
     current.save()
@@ -265,7 +341,7 @@ def _return(current, user, note, expected_version, change):
         complaint=current,
         stage=Stage.DISPATCHED,
         user=_acting(user),
-        at=timezone.now(),
+        at=at,
         note=note,
     )
     return current
@@ -292,18 +368,21 @@ def suggested_item_code(complaint):
 
 
 def assessment_month(complaint):
-    """The month whose assessment a complaint counts in: the month it was handled."""
+    """The month whose assessment a complaint counts in: the month it was handled (when the
+    handling happened, not when it was entered)."""
     return timezone.localtime(complaint.handled_at).date().replace(day=1)
 
 
 @transaction.atomic
-def assess(complaint, user, *, item=None, note="", expected_version=None):
-    """考核: close the complaint, counting it (``item`` given) as a deduction in the monthly
-    maintenance assessment of its assigned station for the month it was handled (created when
-    the month has none yet). Without ``item`` it closes without a deduction. A unit that is not
-    a municipal station has no such assessment: refused."""
+def assess(complaint, user, *, item=None, note="", expected_version=None, at=None):
+    """考核 at ``at`` (default now, the complaint's ``closed_at``): close the complaint,
+    counting it (``item`` given) as a deduction in the monthly maintenance assessment of its
+    assigned station for the month it was handled (created when the month has none yet).
+    Without ``item`` it closes without a deduction. A unit that is not a municipal station has
+    no such assessment: refused."""
+    at = _when(at)
 
-    def change(current):
+    def change(current, at):
         if item is not None:
             unit = current.assigned_unit
             if unit is None or unit.kind != ResponsibleUnit.Kind.STATION:
@@ -343,9 +422,9 @@ def assess(complaint, user, *, item=None, note="", expected_version=None):
             deduction._history_user = _acting(user)
             deduction.save()
             current.assessment_deduction = deduction
-        current.closed_at = timezone.now()
+        current.closed_at = at
 
-    return _advance(complaint, user, Stage.ASSESSED, expected_version, note.strip(), change)[0]
+    return _advance(complaint, user, Stage.ASSESSED, expected_version, note.strip(), change, at)[0]
 
 
 # -- Queries --------------------------------------------------------------------------------
@@ -387,6 +466,35 @@ def complaints_due_within(days, unit=None, today=None):
         deadline__lte=today + datetime.timedelta(days=days),
     ).select_related("assigned_unit", "channel")
     return _for_unit(queryset, unit).order_by("deadline", "received_at", "pk")
+
+
+# The most complaints a channel's page lists; it links to the list of all of them.
+CHANNEL_COMPLAINTS_LIMIT = 10
+
+
+def channel_complaints(channel, limit=CHANNEL_COMPLAINTS_LIMIT):
+    """(complaints, total): the channel's complaints, open ones first, then the latest
+    received, at most ``limit`` of them with their unit and problem; and how many it has in
+    all. One query."""
+    closed_last = Case(
+        When(stage=Stage.ASSESSED, then=Value(1)), default=Value(0), output_field=IntegerField()
+    )
+    rows = list(
+        Complaint.objects.filter(channel=channel)
+        .select_related("assigned_unit", "problem")
+        .annotate(total=Window(Count("pk")))
+        .order_by(closed_last, "-received_at", "-pk")[:limit]
+    )
+    return rows, (rows[0].total if rows else 0)
+
+
+def complaints_of(problems):
+    """``problems`` (a Problem queryset) with each problem's complaints prefetched, latest
+    received first (one query more)."""
+    complaints = Complaint.objects.only(
+        "pk", "number", "stage", "problem_id", "received_at"
+    ).order_by("-received_at", "-pk")
+    return problems.prefetch_related(Prefetch("complaints", queryset=complaints))
 
 
 @dataclass

@@ -1,17 +1,15 @@
 """Recording a patrol from a phone, the filters of the patrol list, the station page's month,
 and ``record_patrol``: the record, its photos and what its finding opens, in one transaction."""
 
-import datetime
-
 import django_filters as filters
 from django import forms
 from django.db import transaction
-from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .complaints import open_complaint
+from .event_times import EventTimeField
 from .filters import YesNoFilter
 from .forms import DateInput, MonthField
 from .models import (
@@ -28,16 +26,6 @@ from .models import (
 from .photo_forms import MultiplePhotoField, MultiplePhotoInput
 from .photos import attach_photo_sets
 
-# A phone's clock and the server's may differ a little; a patrol further ahead is a typo.
-FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
 
 class CameraInput(MultiplePhotoInput):
     """Several photos. No ``capture`` attribute: with it a phone opens the camera for one shot
@@ -50,9 +38,14 @@ def _choice(label, choices):
 
 class PatrolRecordForm(forms.ModelForm):
     """One patrol of a post: where (a channel or a pumping station the post covers), what
-    work, when, who, what was found and done, before and after photos; a finding can open a
-    problem on the channel's plan and a work order."""
+    work, when (now by default; a patrol of 2018 entered today says 2018), who, what was found
+    and done, before and after photos; a finding can open a problem on the channel's plan and
+    a work order (received when the patrol took place, concerning that problem)."""
 
+    patrolled_at = EventTimeField(
+        label=capfirst(PatrolRecord._meta.get_field("patrolled_at").verbose_name),
+        future_message=_("The patrol time cannot be in the future."),
+    )
     before_photos = MultiplePhotoField(label=_("Photos before"), widget=CameraInput)
     after_photos = MultiplePhotoField(label=_("Photos after"), widget=CameraInput)
     open_problem = forms.BooleanField(
@@ -82,7 +75,6 @@ class PatrolRecordForm(forms.ModelForm):
         )
         widgets = {
             "kind": forms.RadioSelect,
-            "patrolled_at": DateTimeInput(),
             "findings": forms.Textarea(attrs={"rows": 3}),
             "action_taken": forms.Textarea(attrs={"rows": 2}),
         }
@@ -137,19 +129,12 @@ class PatrolRecordForm(forms.ModelForm):
             self.fields[name].initial = next(iter(channels or stations))
         self.fields["kind"].initial = PatrolRecord.Kind.INSPECTION
         self.fields["kind"].choices = PatrolRecord.Kind.choices
-        self.fields["patrolled_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["patroller"].initial = user.get_full_name() or user.get_username()
         if not scope.can_open_problem:
             for name in ("open_problem", "problem_category", "problem_severity"):
                 del self.fields[name]
         if not scope.can_open_work_order:
             del self.fields["open_work_order"]
-
-    def clean_patrolled_at(self):
-        value = self.cleaned_data["patrolled_at"]
-        if value and value > timezone.now() + FUTURE_TOLERANCE:
-            raise forms.ValidationError(_("The patrol time cannot be in the future."))
-        return value
 
     def clean_findings(self):
         return self.cleaned_data.get("findings", "").strip()
@@ -233,8 +218,9 @@ def _first_line(text, length):
 @transaction.atomic
 def record_patrol(form, user):
     """Save the patrol of a valid ``PatrolRecordForm``: the record (by ``user``), its before and
-    after photos, and the problem and work order its finding opens, linked from the record. All
-    or nothing: photo files written before a failure are removed again."""
+    after photos, and the problem and work order its finding opens, linked from the record (a
+    work order opened with a problem concerns that problem). All or nothing: photo files
+    written before a failure are removed again."""
     data = form.cleaned_data
     record = form.save(commit=False)
     record.recorded_by = user
@@ -262,6 +248,7 @@ def record_patrol(form, user):
             received_at=record.patrolled_at,
             location=Truncator(place.name).chars(200),
             channel=channel,
+            problem=record.problem,
             description=record.findings,
         )
     record.full_clean()

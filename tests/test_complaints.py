@@ -38,6 +38,11 @@ def local(year, month, day, hour=9, minute=0):
     return datetime.datetime(year, month, day, hour, minute, tzinfo=TZ)
 
 
+def now_input():
+    """A step's time as the browser sends the form's default: now, to the minute."""
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
 class ComplaintTestCase(TestCase):
     @classmethod
     def setUpClass(cls):
@@ -146,13 +151,18 @@ class ClosedLoopTests(ComplaintTestCase):
                 "deadline": deadline.isoformat(),
                 "note": "请甲站三日内处置",
                 "expected_version": complaint.version,
+                "at": now_input(),
             },
         )
         self.assertRedirects(response, complaint.get_absolute_url())
         complaint.refresh_from_db()
 
         # Another unit's editor and a viewer may not handle it; unit A's editor may.
-        handle = {"action_taken": "已打捞漂浮物并清洗渠面", "expected_version": complaint.version}
+        handle = {
+            "action_taken": "已打捞漂浮物并清洗渠面",
+            "expected_version": complaint.version,
+            "at": now_input(),
+        }
         for outsider in (self.editor_b, self.viewer):
             self.client.force_login(outsider)
             self.assertEqual(self.client.get(self.url("handle", complaint)).status_code, 403)
@@ -177,13 +187,19 @@ class ClosedLoopTests(ComplaintTestCase):
                 "satisfaction": "satisfied",
                 "note": "回访满意",
                 "expected_version": complaint.version,
+                "at": now_input(),
             },
         )
         self.assertRedirects(response, complaint.get_absolute_url())
         complaint.refresh_from_db()
         response = self.client.post(
             self.url("assess", complaint),
-            {"item": "", "note": "按期办结", "expected_version": complaint.version},
+            {
+                "item": "",
+                "note": "按期办结",
+                "expected_version": complaint.version,
+                "at": now_input(),
+            },
         )
         self.assertRedirects(response, complaint.get_absolute_url())
 
@@ -202,10 +218,17 @@ class ClosedLoopTests(ComplaintTestCase):
         )
         times = [s.at for s in steps]
         self.assertEqual(times, sorted(times))
-        self.assertTrue(started <= times[0] and times[-1] <= timezone.now())
+        # Each step happened when the form said (now, to the minute; 发现 when received) and
+        # was entered during the test.
+        self.assertEqual(times[0], complaint.received_at)
+        self.assertTrue(started - datetime.timedelta(minutes=1) <= times[0])
+        self.assertLessEqual(times[-1], timezone.now())
+        entered = [s.recorded_at for s in steps]
+        self.assertTrue(started <= entered[0] and entered[-1] <= timezone.now())
         self.assertEqual(steps[2].note, "已打捞漂浮物并清洗渠面")
         self.assertEqual(steps[2].photos.get().phase, Photo.Phase.AFTER)
-        self.assertLess(abs(complaint.handled_at - steps[2].at), datetime.timedelta(seconds=1))
+        self.assertEqual(complaint.handled_at, steps[2].at)
+        self.assertEqual(complaint.closed_at, steps[4].at)
         # The history has who changed the complaint at each step.
         users = list(
             complaint.history.order_by("history_date").values_list("history_user", flat=True)
@@ -231,10 +254,14 @@ class ClosedLoopTests(ComplaintTestCase):
             self.assertContains(page, f'action="{self.url("handle", complaint)}"')
             response = self.client.post(
                 self.url("handle", complaint),
-                {"action_taken": "已清理", "expected_version": complaint.version},
+                {
+                    "action_taken": "已清理",
+                    "expected_version": complaint.version,
+                    "at": now_input(),
+                },
             )
             self.assertRedirects(response, complaint.get_absolute_url())
-            self.assertEqual(complaint.steps.latest("at").user, user)
+            self.assertEqual(complaint.steps.latest("at", "pk").user, user)
 
     def test_it_shows_the_next_steps_form_only_to_who_may_take_it(self):
         found = self.complaint(Stage.FOUND)
@@ -267,7 +294,11 @@ class ClosedLoopTests(ComplaintTestCase):
                     self.assertEqual(self.client.get(self.url(name, complaint)).status_code, 403)
                     response = self.client.post(
                         self.url(name, complaint),
-                        {"expected_version": complaint.version, "satisfaction": "satisfied"},
+                        {
+                            "expected_version": complaint.version,
+                            "at": now_input(),
+                            "satisfaction": "satisfied",
+                        },
                     )
                     self.assertEqual(response.status_code, 403)
                     self.assertEqual(self.state(complaint), before)
@@ -307,7 +338,7 @@ class RefusedStepTests(ComplaintTestCase):
                 before = self.state(complaint)
                 page = self.client.post(
                     self.url(step, complaint),
-                    {**data, "expected_version": complaint.version},
+                    {**data, "expected_version": complaint.version, "at": now_input()},
                     follow=True,
                 )
                 self.assertEqual(page.redirect_chain, [(complaint.get_absolute_url(), 302)])
@@ -342,6 +373,7 @@ class RefusedStepTests(ComplaintTestCase):
             "assigned_unit": self.unit_a.pk,
             "deadline": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
             "expected_version": opened,
+            "at": now_input(),
         }
         before = self.state(complaint)
         response = self.client.post(self.url("dispatch", complaint), data)
@@ -380,6 +412,7 @@ class RefusedStepTests(ComplaintTestCase):
                 "assigned_unit": self.unit_a.pk,
                 "deadline": "2018-06-09",
                 "expected_version": complaint.version,
+                "at": now_input(),
             },
         )
         self.assertEqual(response.status_code, 200)
@@ -398,7 +431,8 @@ class RefusedStepTests(ComplaintTestCase):
             {"action_taken": "已清理", "photos": [disguised_upload("处置后.jpg")]},
         ):
             response = self.client.post(
-                self.url("handle", complaint), {**data, "expected_version": complaint.version}
+                self.url("handle", complaint),
+                {**data, "expected_version": complaint.version, "at": now_input()},
             )
             self.assertEqual(response.status_code, 200)
             self.assertTrue(response.context["form"].errors)
@@ -460,6 +494,7 @@ class ReturnForRehandlingTests(ComplaintTestCase):
                 "note": "现场复查仍有异味",
                 "new_deadline": new_deadline.isoformat(),
                 "expected_version": complaint.version,
+                "at": now_input(),
             },
         )
         self.assertRedirects(response, complaint.get_absolute_url())
@@ -468,7 +503,7 @@ class ReturnForRehandlingTests(ComplaintTestCase):
         self.assertEqual(complaint.deadline, new_deadline)
         self.assertIsNone(complaint.handled_at)
         self.assertEqual(complaint.action_taken, "")
-        step = complaint.steps.latest("at")
+        step = complaint.steps.latest("at", "pk")
         self.assertEqual(
             (step.stage, step.user, step.note),
             (Stage.DISPATCHED, self.administrator, "现场复查仍有异味"),
@@ -490,7 +525,8 @@ class ReturnForRehandlingTests(ComplaintTestCase):
         self.client.force_login(self.administrator)
         before = self.state(complaint)
         response = self.client.post(
-            self.url("evaluate", complaint), {"return": "1", "expected_version": complaint.version}
+            self.url("evaluate", complaint),
+            {"return": "1", "expected_version": complaint.version, "at": now_input()},
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("note", response.context["form"].errors)
@@ -514,7 +550,11 @@ class AssessmentTests(ComplaintTestCase):
         self.client.force_login(self.administrator)
         return self.client.post(
             self.url("assess", complaint),
-            {"item": item.pk if item else "", "expected_version": complaint.version},
+            {
+                "item": item.pk if item else "",
+                "expected_version": complaint.version,
+                "at": now_input(),
+            },
         )
 
     def test_it_deducts_a_late_handling_in_the_stations_assessment_of_the_month_handled(self):
@@ -539,7 +579,7 @@ class AssessmentTests(ComplaintTestCase):
         self.assertEqual(complaint.assessment_deduction, deduction)
         self.assertEqual(complaint.stage, Stage.ASSESSED)
         self.assertIsNotNone(complaint.closed_at)
-        self.assertEqual(complaint.steps.latest("at").stage, Stage.ASSESSED)
+        self.assertEqual(complaint.steps.latest("at", "pk").stage, Stage.ASSESSED)
 
     def test_it_adds_to_the_months_existing_assessment(self):
         existing = MonthlyAssessment.objects.create(
@@ -779,15 +819,15 @@ class QueryCountTests(ComplaintTestCase):
         "board": 9,
         # count, page, unit and channel filter options
         "list": 8,
-        # the complaint with its unit, channel, recorder and deduction; steps with users;
-        # their photos
-        "detail viewer": 7,
+        # the complaint with its unit, channel, problem, recorder and deduction; steps with
+        # users; their photos; the patrols that opened it (their photos only when there are)
+        "detail viewer": 8,
         # + the editor's unit (may they handle?)
-        "detail editor": 8,
+        "detail editor": 9,
         # + the dispatch form's units
-        "detail administrator found": 8,
+        "detail administrator found": 9,
         # + the assessment items of the 考核 form
-        "detail administrator evaluated": 8,
+        "detail administrator evaluated": 9,
     }
 
     def add_complaints(self, n):

@@ -717,8 +717,9 @@ class ChannelPageTests(PatrolTestCase):
     def channel_page_queries(self):
         # tests/test_pages.py's 29 for a channel with a plan, plus: measure photos; the posts
         # covering the channel; the patrols' count and page (last patrolled is a subquery of
-        # the channel's own query)
-        return 29 + 4
+        # the channel's own query); the problems' complaints; the channel's complaints (one
+        # query with their total)
+        return 29 + 4 + 2
 
 
 class AdminTests(PatrolTestCase):

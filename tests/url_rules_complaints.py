@@ -41,11 +41,13 @@ def setup(cls):
 
 
 def versioned(complaint, **data):
-    """A valid POST of a step, with the complaint's version as stored at request time."""
+    """A valid POST of a step, with the complaint's version as stored at request time and
+    the time the form starts at (now, to the minute)."""
 
     def body(testcase, user):
         complaint.refresh_from_db()
-        return {**data, "expected_version": complaint.version}
+        at = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        return {**data, "expected_version": complaint.version, "at": at}
 
     return body
 

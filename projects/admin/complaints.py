@@ -1,11 +1,14 @@
 """The admin of the complaints models: complaints with their steps (read-only: the site's
 closed loop records them), and each step with its photos."""
 
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ..complaints import with_overdue
-from ..models import Complaint, ComplaintStep
+from ..models import Complaint, ComplaintStep, Problem
 from ..queries import count_of, photos_of
 from .audit import HistoryAdmin, VersionedAdminForm, VersionedFields
 from .base import OverdueFilter, admin_change_link, excerpt
@@ -20,7 +23,7 @@ class ComplaintStepInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["stage", "user", "at", "note"]
+    fields = ["stage", "user", "at", "recorded_at", "note"]
     readonly_fields = fields
     ordering = ["at", "pk"]
 
@@ -35,7 +38,37 @@ class ComplaintStepInline(admin.TabularInline):
 
 
 class ComplaintAdminForm(VersionedAdminForm):
-    """Refused when someone saved the complaint (or took a step) after it was opened."""
+    """Refused when someone saved the complaint (or took a step) after it was opened. The plan
+    problem is chosen among the plans' problems, each shown with its channel (the model
+    refuses one of another channel); the time received cannot move after the next step."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "problem" in self.fields:
+            field = self.fields["problem"]
+            field.queryset = Problem.objects.select_related("plan__channel").order_by(
+                "plan__channel__name", "pk"
+            )
+            field.label_from_instance = lambda problem: (
+                f"{problem.plan.channel.name} · {problem.title}"
+            )
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data.get("received_at")
+        if received_at is None or self.instance.pk is None:
+            return received_at
+        later = (
+            self.instance.steps.exclude(stage=Complaint.Stage.FOUND).order_by("at", "pk").first()
+        )
+        if later is not None and received_at > later.at:
+            raise forms.ValidationError(
+                _("It cannot have been received after its step %(step)s (%(time)s).")
+                % {
+                    "step": later.get_stage_display(),
+                    "time": date_format(timezone.localtime(later.at), "DATETIME_FORMAT"),
+                }
+            )
+        return received_at
 
 
 @admin.register(Complaint)
@@ -87,6 +120,7 @@ class ComplaintAdmin(VersionedFields, HistoryAdmin):
                     ("complainant", "contact"),
                     "location",
                     "channel",
+                    "problem",
                     "description",
                     "stage",
                 ]
@@ -110,23 +144,34 @@ class ComplaintAdmin(VersionedFields, HistoryAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         if not change:
-            # Recorded here, it was found here: its first step, like the site's.
+            # Recorded here, it was found here: its first step, like the site's, when received.
             ComplaintStep.objects.create(
-                complaint=obj, stage=Complaint.Stage.FOUND, user=request.user
+                complaint=obj, stage=Complaint.Stage.FOUND, user=request.user, at=obj.received_at
             )
+        elif "received_at" in form.changed_data:
+            # The 发现 step happened when the complaint was received.
+            obj.steps.filter(stage=Complaint.Stage.FOUND).update(at=obj.received_at)
 
 
 @admin.register(ComplaintStep)
 class ComplaintStepAdmin(admin.ModelAdmin):
-    list_display = ["complaint_link", "stage", "user", "at", "note_excerpt", "photo_count"]
+    list_display = [
+        "complaint_link",
+        "stage",
+        "user",
+        "at",
+        "recorded_at",
+        "note_excerpt",
+        "photo_count",
+    ]
     list_filter = ["stage"]
     list_select_related = ["complaint", "user"]
     search_fields = ["complaint__number", "complaint__location", "note"]
     date_hierarchy = "at"
-    fields = ["complaint", "stage", "user", "at", "note"]
+    fields = ["complaint", "stage", "user", "at", "recorded_at", "note"]
     # A step is the record of who moved a complaint on, when: made by the site's loop only;
     # here its note can be corrected and photos added.
-    readonly_fields = ["complaint", "stage", "user", "at"]
+    readonly_fields = ["complaint", "stage", "user", "at", "recorded_at"]
     inlines = [PhotoInline]
 
     def has_add_permission(self, request):

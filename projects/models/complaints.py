@@ -5,12 +5,15 @@ user in ``ComplaintStep``; the complaint carries its current stage and the step'
 from concurrency.fields import AutoIncVersionField
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from projects.event_times import validate_event_time
 
 
 class Stage(models.TextChoices):
@@ -49,7 +52,9 @@ class Complaint(models.Model):
         help_text=_("Given when the complaint is saved, e.g. TS-2018-0001."),
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_at = models.DateTimeField(
+        _("received at"), default=timezone.now, validators=[validate_event_time]
+    )
     complainant = models.CharField(_("complainant"), max_length=50, blank=True)
     contact = models.CharField(_("contact"), max_length=50, blank=True)
     location = models.CharField(_("location"), max_length=200)
@@ -60,6 +65,15 @@ class Complaint(models.Model):
         blank=True,
         related_name="complaints",
         verbose_name=_("channel"),
+    )
+    problem = models.ForeignKey(
+        "Problem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("plan problem"),
+        help_text=_("The problem of the channel's one-river-one-policy plan it concerns, if any."),
     )
     description = models.TextField(_("description"))
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.FOUND)
@@ -123,6 +137,24 @@ class Complaint(models.Model):
     def get_absolute_url(self):
         return reverse("projects:complaint-detail", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        if not self.problem_id:
+            return
+        if self.channel_id is None:
+            # The problem says where: its plan's channel.
+            self.channel_id = self.problem.plan.channel_id
+        elif self.problem.plan.channel_id != self.channel_id:
+            raise ValidationError(
+                {
+                    "problem": _(
+                        "This problem is on the plan of %(channel)s: choose a problem of the "
+                        "complaint's own channel."
+                    )
+                    % {"channel": self.problem.plan.channel.name}
+                }
+            )
+
     @classmethod
     def next_number(cls, when):
         year = timezone.localtime(when).year if timezone.is_aware(when) else when.year
@@ -150,6 +182,13 @@ class Complaint(models.Model):
         )
 
     @property
+    def handling_time(self):
+        """From receiving it to its handling (处置), or None while not handled."""
+        if self.handled_at is None or self.received_at is None:
+            return None
+        return self.handled_at - self.received_at
+
+    @property
     def stage_index(self):
         return STAGE_ORDER.index(self.stage)
 
@@ -170,7 +209,10 @@ class ComplaintStep(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    # When the step happened, as entered (a step of a 2018 case entered today says 2018) …
+    at = models.DateTimeField(_("time"), default=timezone.now, validators=[validate_event_time])
+    # … and when it was entered.
+    recorded_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     note = models.TextField(_("note"), blank=True)
 
     photos = GenericRelation("Photo", related_query_name="complaint_step")

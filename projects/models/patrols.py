@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from projects.event_times import validate_event_time
+
 
 class PatrolPost(models.Model):
     """A fixed patrol post of a municipal station: the channels and pumping stations it
@@ -106,7 +108,7 @@ class PatrolRecord(models.Model):
         verbose_name=_("pumping station"),
     )
     kind = models.CharField(_("work done"), max_length=20, choices=Kind.choices)
-    patrolled_at = models.DateTimeField(_("patrolled at"))
+    patrolled_at = models.DateTimeField(_("patrolled at"), validators=[validate_event_time])
     patroller = models.CharField(_("patroller"), max_length=50, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

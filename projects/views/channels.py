@@ -1,9 +1,11 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from projects.access import scope_of
+from projects.complaints import channel_complaints, complaints_of
 from projects.filters import ChannelFilter
 from projects.models import (
     Channel,
@@ -19,13 +21,13 @@ from projects.models import (
 from projects.tables import (
     ChannelProjectTable,
     ChannelTable,
-    ProblemTable,
     ResponsibilityTable,
     TargetTable,
     TaskPlanTable,
     TaskProgressTable,
 )
 from projects.tables.patrols import ChannelMeasureTable, ChannelPatrolTable
+from projects.tables.problem_complaints import ChannelProblemTable
 from projects.tables.water import SampleTable
 from projects.water_quality import channel_water_quality
 
@@ -93,7 +95,9 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
             return tables
         tasks = Task.objects.filter(plan=plan)
         return {
-            "problems": ProblemTable(Problem.objects.filter(plan=plan).with_task_count()),
+            "problems": ChannelProblemTable(
+                complaints_of(Problem.objects.filter(plan=plan).with_task_count())
+            ),
             "targets": TargetTable(Target.objects.filter(plan=plan)),
             "tasks": TaskPlanTable(tasks.prefetch_related("problems", "targets")),
             "measures": ChannelMeasureTable(
@@ -115,6 +119,8 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
         context["plan"] = plan
         context["water"] = channel_water_quality(channel)
         context["patrol_posts"] = channel_patrol_posts(channel)
+        context["complaints"], context["complaint_count"] = channel_complaints(channel)
+        context["complaint_list_url"] = f"{reverse('projects:complaint-list')}?channel={channel.pk}"
         if plan is not None:
             context["warnings"] = plan.completeness_warnings(
                 Problem.objects.filter(plan=plan).with_task_count(),

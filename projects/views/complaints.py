@@ -3,11 +3,13 @@ per unit, the list of every complaint, recording one (发现), and a complaint's
 timeline and, for whoever may take it, the next step's form: 调配 dispatch, 处置 handle,
 评价 evaluate (or return for re-handling), 考核 assess.
 
-Every step posts to its own URL; the server checks the user (403) and the stage (a clear
-message, nothing changed) whatever the page showed. The writes are
-``projects.complaints``' transitions."""
+Every step posts to its own URL with the time it happened; the server checks the user (403),
+the stage (a clear message, nothing changed) and the time whatever the page showed. The writes
+are ``projects.complaints``' transitions. A complaint opened by a patrol links to the patrol
+and shows its photos."""
 
 import copy
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -41,7 +43,7 @@ from projects.complaint_forms import (
     ComplaintFilter,
     EvaluateForm,
 )
-from projects.models import Complaint, ComplaintStep
+from projects.models import Complaint, ComplaintStep, PatrolRecord
 from projects.models.complaints import STAGE_ORDER, Stage
 from projects.tables.complaints import ComplaintTable, UnitStatisticsTable
 
@@ -50,6 +52,9 @@ from .base import ListPage, TablesMixin
 # The most cards a board column shows; the column says how many there are in all and links to
 # the list for the rest.
 BOARD_COLUMN_LIMIT = 50
+
+# A step entered this long after it happened shows when it was entered too.
+ENTERED_LATER = datetime.timedelta(minutes=10)
 
 STEP_URLS = {
     Stage.DISPATCHED: "projects:complaint-dispatch",
@@ -198,14 +203,21 @@ class ComplaintPage(LoginRequiredMixin):
 
     def get_complaint(self):
         steps = ComplaintStep.objects.select_related("user").prefetch_related("photos")
+        patrols = PatrolRecord.objects.select_related(
+            "post__station", "channel", "pumping_station"
+        ).prefetch_related("photos")
         return get_object_or_404(
             Complaint.objects.select_related(
                 "channel",
+                "problem__plan",
                 "assigned_unit",
                 "created_by",
                 "assessment_deduction__item",
                 "assessment_deduction__assessment",
-            ).prefetch_related(Prefetch("steps", queryset=steps)),
+            ).prefetch_related(
+                Prefetch("steps", queryset=steps),
+                Prefetch("patrol_records", queryset=patrols),
+            ),
             pk=self.kwargs["pk"],
         )
 
@@ -238,10 +250,13 @@ class ComplaintPage(LoginRequiredMixin):
         for step in steps:
             # A handling sent back by the evaluation: a 调配 step right after a 处置 step.
             step.is_return = step.stage == Stage.DISPATCHED and previous == Stage.HANDLED
+            step.entered_later = step.recorded_at - step.at > ENTERED_LATER
             previous = step.stage
         context = {
             "complaint": complaint,
             "steps": steps,
+            "patrols": list(complaint.patrol_records.all()),
+            "handling_days": handling_days(complaint),
             "stages": stage_track(complaint),
             "form": form,
             "deduction": complaint.assessment_deduction,
@@ -267,6 +282,15 @@ def add_errors(form, error):
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def handling_days(complaint):
+    """Receipt to handling in days, a whole number when it is one (“9”), else one decimal."""
+    duration = complaint.handling_time
+    if duration is None:
+        return None
+    days = round(duration.total_seconds() / 86400, 1)
+    return f"{days:.0f}" if days == int(days) else f"{days:.1f}"
 
 
 def stage_track(complaint):
@@ -375,6 +399,7 @@ class DispatchView(StepView):
             deadline=data["deadline"],
             note=data["note"],
             expected_version=version,
+            at=data["at"],
         )
 
 
@@ -388,6 +413,7 @@ class HandleView(StepView):
             action_taken=form.cleaned_data["action_taken"],
             photos=form.cleaned_data["photos"],
             expected_version=version,
+            at=form.cleaned_data["at"],
         )
 
 
@@ -410,6 +436,7 @@ class EvaluateView(StepView):
             return_for_rehandling=self.returning(),
             deadline=data["new_deadline"],
             expected_version=version,
+            at=data["at"],
         )
 
     def success_message(self):
@@ -432,6 +459,7 @@ class AssessView(StepView):
             item=self.item,
             note=form.cleaned_data["note"],
             expected_version=version,
+            at=form.cleaned_data["at"],
         )
 
     def success_message(self):
