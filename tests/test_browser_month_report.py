@@ -1,0 +1,50 @@
+"""The month report on a 1366 px screen, as an office's laptop shows it: every table fits the
+page, so the last column (计划完成时间) is seen without scrolling sideways."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from projects.models import ProgressReport, Project
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def viewer(transactional_db):
+    call_command("loaddata", "xiangzhou_2018", verbosity=0)
+    for project in Project.objects.all():
+        ProgressReport.objects.create(
+            project=project,
+            month=datetime.date(2018, 11, 1),
+            planned_percent=Decimal("60"),
+            percent_complete=Decimal("55.5"),
+            investment_this_month_wan=Decimal("1234.56"),
+            problems="雨季影响施工进度，部分管段积水无法检测，需协调交通部门配合封闭道路",
+            next_month_plan="完成剩余管段的CCTV检测并提交阶段成果报告，组织专家评审",
+        )
+    return get_user_model().objects.create_user("viewer", password="viewer-pass-1")
+
+
+def test_every_table_fits_a_1366_px_screen(live_server, page, viewer):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("viewer")
+    page.get_by_label("密码").fill("viewer-pass-1")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/reports/month/?month=2018-11")
+    containers = page.locator(".table-container")
+    assert containers.count() >= 6
+    for index in range(containers.count()):
+        width, visible = containers.nth(index).evaluate("c => [c.scrollWidth, c.clientWidth]")
+        assert width <= visible, f"table {index} is {width} px wide in {visible} px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    headers = page.locator("table.month-projects th", has_text="计划完成时间")
+    assert headers.count() == 4  # 查, 截, 建 and 整 have projects
+    for index in range(headers.count()):
+        box = headers.nth(index).bounding_box()
+        assert box["x"] + box["width"] <= 1366
