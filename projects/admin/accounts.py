@@ -1,8 +1,14 @@
-"""Accounts: the user's responsible unit (``Profile``), on the user's page and on its own list."""
+"""Accounts: the user's responsible unit (``Profile``), on the user's page and on its own list.
+
+No one rises above their own rights through the admin: a user who is not a superuser cannot
+change a superuser in any way (password, groups, flags, unit, deletion), and grants only the
+groups whose permissions they hold themselves; single permissions and superuser status are the
+superusers' to give."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 
 from ..models import Profile
 
@@ -33,6 +39,33 @@ class UserAdmin(BaseUserAdmin):
     def get_inline_instances(self, request, obj=None):
         return super().get_inline_instances(request, obj) if obj is not None else []
 
+    def has_change_permission(self, request, obj=None):
+        """Also guards the password form, which Django opens only with this permission."""
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = grantable_groups(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        """The groups a non-superuser may not grant are not on their form; keep the ones the
+        user already had rather than dropping them."""
+        kept = []
+        if change and not request.user.is_superuser:
+            allowed = set(grantable_groups(request.user).values_list("pk", flat=True))
+            kept = [g for g in form.instance.groups.all() if g.pk not in allowed]
+        super().save_related(request, form, formsets, change)
+        if kept:
+            form.instance.groups.add(*kept)
+
     def get_readonly_fields(self, request, obj=None):
         """Only a superuser makes superusers or grants single permissions; an administrator
         (管理员) gives a user a role through its groups."""
@@ -47,6 +80,22 @@ class UserAdmin(BaseUserAdmin):
         return profile.unit if profile is not None and profile.unit else "-"
 
 
+def grantable_groups(user):
+    """The groups whose every permission ``user`` holds: what they may give others."""
+    held = user.get_all_permissions()
+    groups = Group.objects.prefetch_related("permissions__content_type").order_by("name")
+    return Group.objects.filter(
+        pk__in=[
+            group.pk
+            for group in groups
+            if all(
+                f"{perm.content_type.app_label}.{perm.codename}" in held
+                for perm in group.permissions.all()
+            )
+        ]
+    ).order_by("name")
+
+
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "unit"]
@@ -55,3 +104,13 @@ class ProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]
     fields = ["user", "unit"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.user.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.user.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
