@@ -1,7 +1,9 @@
 """A real browser at a 1366×768 office screen and at a 390×844 phone: on every channel page an
 administrator sees each 更新 button and every other action without scrolling sideways, and the
-任务 column is wide enough to read. Set LAYOUT_SCREENSHOTS to a folder to keep screenshots."""
+任务 column is wide enough to read; the month report keeps 计划完成时间 in view. Set
+LAYOUT_SCREENSHOTS to a folder to keep the screenshots."""
 
+import datetime
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from projects.models import Channel, Task
+from projects.models import Channel, ProgressReport, Project, Task
 from tests.test_browser_editing import ensure_role_groups
 from tests.test_editing import make_role_users
 
@@ -77,9 +79,9 @@ def screenshot(page, name):
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
-def assert_fits(page, width, where):
+def assert_fits(page, width, where, actions=True):
     found = page.evaluate(MEASURE, ACTIONS)
-    assert found["boxes"], f"{where}: no actions found"
+    assert found["boxes"] or not actions, f"{where}: no actions found"
     outside = [b for b in found["boxes"] if b["left"] < 0 or b["right"] > width]
     assert not outside, f"{where}: actions beyond {width} px: {outside}"
     too_wide = [c for c in found["containers"] if c["scroll"] > c["client"]]
@@ -126,3 +128,36 @@ def test_it_keeps_the_channel_page_actions_reachable_on_a_phone(live_server, bro
     update.tap()
     page.wait_for_url(f"**{reverse('projects:task-update', args=[task.pk])}")
     context.close()
+
+
+def test_it_shows_the_month_reports_planned_completion_at_1366(live_server, page, people):
+    """A June 2018 with a report for every project, its problems and next steps written out,
+    and every planned completion date given: 计划完成时间 stays on the screen."""
+    month = datetime.date(2018, 6, 1)
+    for project in Project.objects.all():
+        project.planned_end = datetime.date(2018, 12, 31)
+        project.save()
+        ProgressReport.objects.create(
+            project=project,
+            month=month,
+            planned_percent=60,
+            percent_complete=55,
+            investment_this_month_wan=120,
+            problems="雨季施工受阻，部分管段需与沿线村居协调征地，清淤淤泥外运受限。",
+            next_month_plan="完成剩余管段铺设和闭水试验，推进雨污分流改造，组织中期验收。",
+        )
+    page.set_viewport_size(OFFICE)
+    log_in(page, live_server, "manager")
+    page.goto(live_server.url + reverse("projects:month-report") + "?month=2018-06")
+    screenshot(page, "month-report-2018-06-1366")
+    assert_fits(page, OFFICE["width"], "month report", actions=False)
+    headers = page.get_by_role("columnheader", name="计划完成时间")
+    assert headers.count() >= 1
+    for header in headers.all():
+        box = header.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= OFFICE["width"], box
+    dates = page.locator("main td").filter(has_text="2018年12月31日")
+    assert dates.count() == Project.objects.count()
+    for cell in dates.all():
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= OFFICE["width"], box
