@@ -38,10 +38,21 @@ class PipeNetworkView(LoginRequiredMixin, TablesMixin, TemplateView):
                 )
             ),
             "stations": PumpingStationTable(self.get_station_filter().qs),
-            "coverage": CoverageTable(coverage_by_method()),
+            "coverage": CoverageTable(self.get_coverage()),
         }
+
+    def get_coverage(self):
+        if not hasattr(self, "_coverage"):
+            self._coverage = coverage_by_method()
+        return self._coverage
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["station_filter"] = self.get_station_filter()
+        # Without inspection records the coverage is 0 km beside the campaign's figures from
+        # the source (e.g. 136 km by CCTV): the page says why instead of showing the zeros.
+        # The campaigns are the survey table's own rows, already fetched for the page.
+        context["coverage_empty"] = not self.get_coverage()[-1]["segments"]
+        if context["coverage_empty"]:
+            context["campaigns"] = [row.record for row in context["tables"]["survey"].page]
         return context

@@ -45,6 +45,10 @@ class SegmentPriorityView(ListPage):
         context = super().get_context_data(**kwargs)
         context["kind"] = self.kind
         context["rule_set"] = active_rule_set()
+        # An empty page says why: nothing scored at all (one more query, only then), or
+        # nothing matching the filters.
+        empty = not context["table"].paginator.count
+        context["nothing_scored"] = empty and not SegmentScore.objects.exists()
         return context
 
 
