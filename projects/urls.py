@@ -9,6 +9,7 @@ from .views import (
     interception,
     photos,
     pipes,
+    plan_edits,
     sewers,
     works,
 )
@@ -72,6 +73,13 @@ urlpatterns += [
         imports.ImportConfirmView.as_view(),
         name="import-confirm",
     ),
+]
+
+# Channels and their plans written in the site, by administrators (projects.views.plan_edits).
+urlpatterns += [
+    path("channels/new/", plan_edits.ChannelCreateView.as_view(), name="channel-create"),
+    path("channels/<int:pk>/edit/", plan_edits.ChannelUpdateView.as_view(), name="channel-update"),
+    path("channels/<int:pk>/plan/", plan_edits.PlanEditView.as_view(), name="plan-edit"),
 ]
 
 # Photos, for logged-in users only (projects.views.photos).
