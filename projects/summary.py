@@ -1,4 +1,10 @@
-"""The dashboard's headline figures per work stream, each a fixed number of queries."""
+"""The dashboard's headline figures per work stream, each a fixed number of queries.
+
+A figure added up over records some of which give no value: the plain figure
+(``investment_wan``, ``new_pipe_km``, …) is the sum of the known values (None when none is
+known, never a zero made of unknowns), and ``<figure>_total`` beside it is the
+``totals.Total`` — the known sum and how many values are missing, and why — for a page to show
+as “≥ sum (2 项原文未载明)” rather than as the whole."""
 
 from django.db.models import Count, Q, Sum
 
@@ -14,16 +20,34 @@ from .models import (
     Project,
     Stream,
 )
+from .totals import Total, blank_reason
+
+
+def known_or_none(total):
+    """The sum of the known values, or None when no value is known."""
+    return total.known if total.given else None
+
+
+def total_of(records, attribute):
+    """The ``Total`` of ``attribute`` over ``records`` (rows citing the article miss a value
+    as “not given”, the office's own as “not filled in”)."""
+    return Total.of(
+        (getattr(record, attribute), blank_reason(record.source_id is not None))
+        for record in records
+    )
 
 
 def survey_totals():
-    totals = PipeSurveyCampaign.objects.aggregate(
-        investment_wan=Sum("investment_wan"),
-        surveyed_km=Sum("surveyed_km"),
-        qv_km=Sum("qv_km"),
-        cctv_km=Sum("cctv_km"),
-        campaigns=Count("pk"),
+    campaigns = list(
+        PipeSurveyCampaign.objects.only(
+            "investment_wan", "surveyed_km", "qv_km", "cctv_km", "source"
+        )
     )
+    totals = {"campaigns": len(campaigns)}
+    for key in ("investment_wan", "surveyed_km", "qv_km", "cctv_km"):
+        total = total_of(campaigns, key)
+        totals[f"{key}_total"] = total
+        totals[key] = known_or_none(total)
     surveyed = totals["surveyed_km"]
     for key in ("qv", "cctv"):
         km = totals[f"{key}_km"]
@@ -35,11 +59,13 @@ def interception_batches():
     batches = list(
         InterceptionBatch.objects.annotate(named_count=Count("villages")).order_by("batch_number")
     )
+    investment = total_of(batches, "investment_wan")
     return {
         "batches": batches,
         "count": len(batches),
         "villages": sum(b.village_count for b in batches),
-        "investment_wan": sum(b.investment_wan or 0 for b in batches) if batches else None,
+        "investment_wan": known_or_none(investment),
+        "investment_wan_total": investment,
     }
 
 
@@ -49,17 +75,21 @@ def construction_batches():
             "batch_number"
         )
     )
-    new_pipes = [b.new_pipe_km for b in batches if b.new_pipe_km is not None]
-    stations = [b.stations_renovated for b in batches if b.stations_renovated is not None]
+    new_pipes = total_of(batches, "new_pipe_km")
+    stations = total_of(batches, "stations_renovated")
     return {
         "batches": batches,
-        "new_pipe_km": sum(new_pipes) if new_pipes else None,
-        "stations_renovated": sum(stations) if stations else None,
+        "new_pipe_km": known_or_none(new_pipes),
+        "new_pipe_km_total": new_pipes,
+        "stations_renovated": int(stations.known) if stations.given else None,
+        "stations_renovated_total": stations,
     }
 
 
 def stream_stats():
-    """{stream: {"projects", "completed", "in_progress", "investment_wan"}} for all six."""
+    """{stream: {"projects", "completed", "in_progress", "investment_wan",
+    "investment_wan_total"}} for all six."""
+    unknown = Q(investment_wan__isnull=True)
     rows = (
         Project.objects.order_by()
         .values("stream")
@@ -67,15 +97,34 @@ def stream_stats():
             projects=Count("pk"),
             completed=Count("pk", filter=Q(status=Project.Status.COMPLETED)),
             in_progress=Count("pk", filter=Q(status=Project.Status.IN_PROGRESS)),
-            investment_wan=Sum("investment_wan"),
+            known_wan=Sum("investment_wan"),
+            given=Count("investment_wan"),
+            not_given=Count("pk", filter=unknown & Q(source__isnull=False)),
+            not_filled=Count("pk", filter=unknown & Q(source__isnull=True)),
         )
     )
     stats = {
-        s.value: {"projects": 0, "completed": 0, "in_progress": 0, "investment_wan": None}
+        s.value: {
+            "projects": 0,
+            "completed": 0,
+            "in_progress": 0,
+            "investment_wan": None,
+            "investment_wan_total": Total(),
+        }
         for s in Stream
     }
     for row in rows:
-        stats[row.pop("stream")] = row
+        total = Total(
+            row.pop("known_wan") or Total().known,
+            row.pop("given"),
+            row.pop("not_given"),
+            row.pop("not_filled"),
+        )
+        stats[row.pop("stream")] = {
+            **row,
+            "investment_wan": known_or_none(total),
+            "investment_wan_total": total,
+        }
     return stats
 
 
