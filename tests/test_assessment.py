@@ -291,7 +291,7 @@ class ItemPageTests(AssessmentTestCase):
         response = self.client.get(reverse("projects:assessment-items"))
         header, *rows = response.context["tables"]["items"].as_values()
         self.assertEqual(len(rows), 14)
-        self.assertEqual(rows[0][:1] + rows[0][3:5], ["A1", "2", "20"])
+        self.assertEqual(rows[0][:1] + rows[0][3:5], ["A1", Decimal("2"), Decimal("20")])
         self.assertContains(response, "香洲区河道排洪渠工程维修养护考核办法")
         self.assertContains(response, "并非该办法原文")
         ((note, codes),) = response.context["sources"]

@@ -248,7 +248,7 @@ class CoverageTests(SewerTestCase):
     def test_it_shows_the_coverage_and_the_priority_links_on_the_pipe_network_page(self):
         response = self.client.get(reverse("projects:pipes"))
         coverage = response.context["tables"]["coverage"]
-        self.assertEqual([row.get_cell_value("km") for row in coverage.rows][-1], "0.12")
+        self.assertEqual([row.get_cell_value("km") for row in coverage.rows][-1], Decimal("0.12"))
         self.assertContains(response, reverse("projects:segment-priority"))
         self.assertContains(response, reverse("projects:segment-maintenance"))
 

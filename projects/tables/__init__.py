@@ -1,5 +1,6 @@
 """django-tables2 tables. Columns that render HTML give clean export values through
-``value_<column>`` or the column's ``value``."""
+``value_<column>`` or the column's ``value``: the number, date or words themselves, which
+``projects.exports`` writes into CSV and XLSX cells."""
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .. import formatting
+from ..exports import Percent
 from ..models import (
     Channel,
     InterceptionBatch,
@@ -35,12 +37,19 @@ from ..water_quality import (
 NOT_GIVEN = _("not given")
 
 
+def percent_value(value):
+    """A percentage for the export: a percent cell in XLSX, “45.5%” in CSV."""
+    return None if value is None else Percent(value)
+
+
 def not_given():
     return format_html('<span class="na">{}</span>', NOT_GIVEN)
 
 
 class MoneyColumn(tables.Column):
     """万元 with two decimals; empty cells say the source gives no value."""
+
+    export_number_format = "#,##0.00"
 
     def __init__(self, *args, total=False, **kwargs):
         kwargs.setdefault(
@@ -63,6 +72,8 @@ class MoneyColumn(tables.Column):
 
 
 class QuantityColumn(MoneyColumn):
+    export_number_format = None
+
     def render(self, value):
         return qty(value)
 
@@ -91,7 +102,7 @@ class PercentBarColumn(tables.Column):
         )
 
     def value(self, value):
-        return value
+        return percent_value(value)
 
 
 class BadgeColumn(tables.Column):
@@ -100,6 +111,9 @@ class BadgeColumn(tables.Column):
     def render(self, value, record, bound_column):
         raw = getattr(record, bound_column.accessor, "")
         return format_html('<span class="badge badge-{}">{}</span>', raw, value)
+
+    def value(self, value):
+        return value
 
 
 class OverdueColumn(tables.Column):
@@ -263,6 +277,9 @@ class ProblemTable(tables.Table):
             return format_html('<span class="badge badge-warning">{}</span>', _("No task"))
         return value
 
+    def value_task_count(self, value):
+        return value
+
 
 class TargetTable(tables.Table):
     target_date = tables.DateColumn(default=not_given)
@@ -402,6 +419,9 @@ class ProgressReportTable(ScopedTable):
     def render_planned_percent(self, value):
         return formatting.percent(value)
 
+    def value_planned_percent(self, value):
+        return percent_value(value)
+
     def render_actions(self, record):
         if self.scope is None or not self.scope.can_correct_report(record, self.project):
             return ""
@@ -489,10 +509,10 @@ class SurveyCampaignTable(tables.Table):
         return pct(value)
 
     def value_qv_share(self, value):
-        return formatting.percent(value)
+        return percent_value(value)
 
     def value_cctv_share(self, value):
-        return formatting.percent(value)
+        return percent_value(value)
 
 
 class ConstructionBatchTable(tables.Table):
@@ -567,6 +587,8 @@ class PumpingStationTable(tables.Table):
 
 class HistoryTable(tables.Table):
     """Changes from ``projects.history.changes``: newest first."""
+
+    export_title = _("Change history")  # Excel reserves a sheet named “History”
 
     date = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i", orderable=False)
     user = tables.Column(verbose_name=_("User"), default=_("system"), orderable=False)

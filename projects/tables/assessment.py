@@ -169,6 +169,8 @@ def band_class(fee):
 class AssessmentGridTable(tables.Table):
     """Rows: stations (``projects.assessment.StationRow``); one column per month shown."""
 
+    export_title = _("Monthly maintenance assessment")
+
     station = tables.Column(
         verbose_name=_("Municipal station"),
         order_by=("station__name",),
@@ -250,6 +252,9 @@ class DeductionTable(tables.Table):
     def render_points(self, value):
         return score_text(value)
 
+    def value_points(self, value):
+        return value
+
     def render_counted(self, record):
         if record.capped:
             return format_html(
@@ -303,6 +308,12 @@ class AssessmentItemTable(tables.Table):
 
     def render_max_points(self, value):
         return score_text(value)
+
+    def value_points_per_occurrence(self, value):
+        return value
+
+    def value_max_points(self, value):
+        return value
 
     def value_active(self, value):
         return _("Yes") if value else _("No")

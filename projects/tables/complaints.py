@@ -96,6 +96,8 @@ def overall_average_days(table):
 class UnitStatisticsTable(tables.Table):
     """``projects.complaints.unit_statistics()`` rows: one per assigned unit."""
 
+    export_title = _("Complaints by unit")
+
     unit_name = tables.Column(verbose_name=_("Unit"), orderable=False, footer=_("Total"))
     count = CountColumn(verbose_name=_("Complaints"))
     open = CountColumn(verbose_name=_("Open"))

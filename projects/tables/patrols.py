@@ -3,7 +3,6 @@ unpatrolled, and the channel page's measures with their status and photos."""
 
 import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -21,10 +20,6 @@ def optional_url(obj):
         return obj.get_absolute_url()
     except NoReverseMatch:
         return None
-
-
-def local_minutes(value):
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
 
 
 class CountColumn(tables.Column):
@@ -65,6 +60,9 @@ class StationTable(tables.Table):
             return format_html('<span class="badge badge-overdue">{}</span>', value)
         return value
 
+    def value_unpatrolled_count(self, value):
+        return value
+
 
 class PatrolRecordTable(tables.Table):
     """Patrol records from ``views.patrols.patrol_records()`` (with ``photo_count``)."""
@@ -103,9 +101,6 @@ class PatrolRecordTable(tables.Table):
             "opened",
         )
         order_by = ("-patrolled_at",)
-
-    def value_patrolled_at(self, value):
-        return local_minutes(value)
 
     def render_place(self, record):
         if record.channel_id:
@@ -182,11 +177,10 @@ class UnpatrolledTable(tables.Table):
     days_since = CountColumn(verbose_name=_("Days since"), default="—")
     interval_days = CountColumn(verbose_name=_("Interval (days)"))
 
+    export_title = _("Unpatrolled channels")
+
     class Meta:
         order_by = ("post", "channel")
-
-    def value_last_patrolled_at(self, value):
-        return local_minutes(value) or NEVER
 
 
 class PostTable(tables.Table):

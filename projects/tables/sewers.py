@@ -178,6 +178,12 @@ class DefectTable(tables.Table):
     def render_length_m(self, value):
         return qty(value)
 
+    def value_position_m(self, value):
+        return value
+
+    def value_length_m(self, value):
+        return value
+
     def value_score(self, record):
         code = self.scores.get(record.code.code)
         if code is None:
@@ -194,6 +200,8 @@ class DefectTable(tables.Table):
 class CoverageTable(tables.Table):
     """Length surveyed per inspection method, then in all: each segment once per row."""
 
+    export_title = _("Survey coverage by method")
+
     label = tables.Column(verbose_name=_("Method"))
     segments = tables.Column(verbose_name=_("Segments inspected"), attrs=NUM)
     km = tables.Column(verbose_name=_("Length surveyed (km)"), attrs=NUM)
@@ -206,6 +214,12 @@ class CoverageTable(tables.Table):
 
     def render_km(self, value):
         return qty(value)
+
+    def value_segments(self, value):
+        return value
+
+    def value_km(self, value):
+        return value
 
     def value_label(self, value):
         return str(value)

@@ -1,7 +1,6 @@
 """Water samples, as the channel page lists them."""
 
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -68,9 +67,6 @@ class SampleTable(tables.Table):
             record.depth_cm,
         )
         return graded.overall.value_name
-
-    def value_sampled_at(self, value):
-        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
 
     def render_point(self, record):
         return record.point.name

@@ -5,9 +5,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
-from django_tables2.export import ExportMixin, TableExport
+from django_tables2.export import ExportMixin
 
-EXPORT_FORMATS = (TableExport.CSV, TableExport.XLSX)
+from projects.exports import CleanTableExport
+
+EXPORT_FORMATS = tuple(CleanTableExport.FORMATS)
 PER_PAGE = 25
 
 
@@ -18,6 +20,7 @@ def export_filename(name, export_format):
 class ListPage(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
     """The canonical list page: a filter form, one sortable paginated table, exports."""
 
+    export_class = CleanTableExport
     export_formats = EXPORT_FORMATS
     table_pagination = {"per_page": PER_PAGE}
     export_name = "export"
@@ -34,7 +37,7 @@ class ListPage(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
 class TablesMixin:
     """Several named tables on one page. ``build_tables()`` returns ``{name: table}``; each
     table gets the prefix ``<name>-`` for its sort and page parameters, and
-    ``?_export=csv&_table=<name>`` downloads one of them whole."""
+    ``?_export=csv&_table=<name>`` downloads one of them whole (``projects.exports``)."""
 
     per_page = PER_PAGE  # None: every table shows all its rows
     export_name = "export"
@@ -63,9 +66,7 @@ class TablesMixin:
         name = self.request.GET.get("_table")
         tables = self.get_tables()
         if export_format in EXPORT_FORMATS and name in tables:
-            exporter = TableExport(
-                export_format, tables[name], dataset_kwargs={"title": str(name)[:31]}
-            )
+            exporter = CleanTableExport(export_format, tables[name])
             return exporter.response(
                 filename=export_filename(f"{self.export_name}-{name}", export_format)
             )
