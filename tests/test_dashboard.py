@@ -179,6 +179,7 @@ class BlackOdorousTests(DashboardTestCase):
         html = card(self.page(self.viewer).content.decode(), "black-odorous")
         self.assertEqual(LINK.findall(html), [])
         self.assertIn("没有黑臭的排洪渠", html)
+        self.assertNotIn("?condition=", html)  # no link to a list of none
 
 
 class OverdueTests(DashboardTestCase):
