@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .complaints import open_complaint
-from .event_times import EventTimeField
+from .event_times import EARLIEST, EventTimeField
 from .filters import YesNoFilter
 from .forms import DateInput, MonthField
 from .models import (
@@ -23,6 +23,7 @@ from .models import (
     PumpingStation,
     ResponsibleUnit,
 )
+from .months import this_month
 from .photo_forms import MultiplePhotoField, MultiplePhotoInput
 from .photos import attach_photo_sets
 
@@ -309,9 +310,16 @@ class PatrolRecordFilter(filters.FilterSet):
 
 
 class MonthForm(forms.Form):
-    """The station page's ?month=YYYY-MM."""
+    """The station page's ?month=YYYY-MM, from January 1990 to this month (a year 0001 or
+    9999 is refused, and the page shows this month)."""
 
     month = MonthField(label=_("Month"), required=False)
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if month and not EARLIEST.date() <= month <= this_month():
+            raise forms.ValidationError(_("Choose a month from January 1990 to this month."))
+        return month
 
     def month_or(self, default):
         if self.is_valid() and self.cleaned_data["month"]:

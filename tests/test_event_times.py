@@ -10,6 +10,9 @@ import re
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test import TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -441,3 +444,61 @@ class AdminTimeTests(PastEventTestCase):
         self.assertEqual(complaint.received_at, local(2018, 10, 26))
         found = complaint.steps.get(stage=Stage.FOUND)
         self.assertEqual(found.at, local(2018, 10, 26))
+
+
+class StationMonthTests(PastEventTestCase):
+    def test_a_month_outside_1990_to_now_shows_this_month_with_a_message(self):
+        self.client.force_login(self.viewer)
+        url = reverse("projects:station-detail", args=[self.unit_a.pk])
+        this_month = timezone.localdate().replace(day=1)
+        for month in ("0001-01", "1989-12", "9999-12"):
+            with self.subTest(month):
+                page = self.client.get(url, {"month": month})
+                self.assertEqual(page.status_code, 200)
+                self.assertEqual(page.context["month"], this_month)
+                self.assertContains(page, "请选择1990年1月至本月之间的月份。")
+        page = self.client.get(url, {"month": "1990-01"})
+        self.assertEqual(page.context["month"], datetime.date(1990, 1, 1))
+
+
+class EntryTimeMigrationTests(TransactionTestCase):
+    """Migration 0009 on steps stamped when they were entered: that becomes their entry time,
+    and a complaint's 发现 step moves to when the complaint was received."""
+
+    serialized_rollback = True
+    before = [("projects", "0008_daily_operations_data")]
+    after = [("projects", "0009_event_times_and_complaint_problem")]
+
+    def tearDown(self):
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        super().tearDown()
+
+    def test_existing_steps_keep_their_entry_time_and_are_found_when_received(self):
+        executor = MigrationExecutor(connection)
+        executor.migrate(self.before)
+        apps = executor.loader.project_state(self.before).apps
+        OldComplaint = apps.get_model("projects", "Complaint")
+        OldStep = apps.get_model("projects", "ComplaintStep")
+        entered = local(2026, 11, 2, 10)
+        complaint = OldComplaint.objects.create(
+            number="TS-2018-0001",
+            source="hotline",
+            received_at=local(2018, 10, 27),
+            location="东渠桥下",
+            description="有异味",
+            stage="dispatched",
+        )
+        found = OldStep.objects.create(complaint=complaint, stage="found", at=entered)
+        dispatched = OldStep.objects.create(
+            complaint=complaint, stage="dispatched", at=entered + datetime.timedelta(minutes=5)
+        )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(self.after)
+        apps = executor.loader.project_state(self.after).apps
+        Step = apps.get_model("projects", "ComplaintStep")
+        found, dispatched = Step.objects.get(pk=found.pk), Step.objects.get(pk=dispatched.pk)
+        self.assertEqual((found.at, found.recorded_at), (local(2018, 10, 27), entered))
+        later = entered + datetime.timedelta(minutes=5)
+        self.assertEqual((dispatched.at, dispatched.recorded_at), (later, later))
