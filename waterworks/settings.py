@@ -20,6 +20,7 @@ Environment variables:
     SITE_URL        the site's address, for links in the digests (default http://127.0.0.1:8000).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "concurrency",
+    "axes",
     "projects",
 ]
 
@@ -81,7 +83,25 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database that cannot be reached: a 503 page, not a 500 (projects.views.errors).
     "projects.middleware.DatabaseOutageMiddleware",
+    # Login throttling: the lockout page for a locked user name at an address (projects.auth).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords lock that user name at
+# that address for AXES_COOLOFF_MINUTES; others behind the same address are not locked out.
+AUTHENTICATION_BACKENDS = [
+    "projects.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "6"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "projects.auth.client_ip"
+AXES_VERBOSE = False
+# Reverse proxies in front of the site that append the client's address to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "waterworks.urls"
 # A form refused for its security token gets the site's own page, with a way back.

@@ -5,10 +5,13 @@ change a superuser in any way (password, groups, flags, unit, deletion), and gra
 groups whose permissions they hold themselves; single permissions and superuser status are the
 superusers' to give."""
 
-from django.contrib import admin
+from axes.utils import reset as reset_login_attempts
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..models import Profile
 
@@ -35,6 +38,23 @@ class UserAdmin(BaseUserAdmin):
     list_display = [*BaseUserAdmin.list_display, "unit"]
     list_select_related = ["profile__unit"]
     search_fields = [*BaseUserAdmin.search_fields, "profile__unit__name"]
+    actions = ["unlock_logins"]
+
+    @admin.action(
+        description=_("Unlock login (after too many wrong passwords)"), permissions=["change"]
+    )
+    def unlock_logins(self, request, queryset):
+        for user in queryset:
+            reset_login_attempts(username=user.get_username())
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Login unlocked for %(count)d user.", "Login unlocked for %(count)d users.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_inline_instances(self, request, obj=None):
         return super().get_inline_instances(request, obj) if obj is not None else []
