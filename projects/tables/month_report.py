@@ -103,8 +103,8 @@ class DateTextColumn(tables.Column):
     def render(self, value, record):
         return chinese_date(value) or blank_html(record.sourced)
 
-    def value(self, value):
-        return chinese_date(value) or ""
+    def value(self, value, record):
+        return chinese_date(value) or str(blank_label(record.sourced))
 
 
 class WithTotals:
@@ -171,11 +171,17 @@ class MonthProjectTable(WithTotals, tables.Table):
     def render_unit(self, value, record):
         return value or blank_html(record.sourced)
 
-    def value_unit(self, value):
-        return str(value) if value else ""
+    def value_unit(self, value, record):
+        return str(value or record.blank)
+
+    def value_scale(self, value, record):
+        return value or str(record.blank)
 
     def render_investment(self, value, record):
         return formatting.wan(value) if value is not None else blank_html(record.sourced)
+
+    def value_investment(self, value, record):
+        return value if value is not None else str(record.blank)
 
     def render_planned_percent(self, record):
         if not record.has_report:
@@ -275,8 +281,18 @@ class MonthTaskTable(tables.Table):
     def render_lead_unit(self, value, record):
         return value or blank_html(record.sourced)
 
-    def value_lead_unit(self, value):
-        return str(value) if value else ""
+    def value_lead_unit(self, value, record):
+        return str(value or blank_label(record.sourced))
+
+    def render_effective_deadline(self, value, record):
+        if not record.recorded:
+            return "—"
+        return self.columns["effective_deadline"].column.render(value, record)
+
+    def value_effective_deadline(self, value, record):
+        if not record.recorded:
+            return ""
+        return self.columns["effective_deadline"].column.value(value, record)
 
     def render_status(self, record):
         if not record.recorded:
