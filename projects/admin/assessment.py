@@ -14,7 +14,7 @@ from ..models import AssessmentItem, Deduction, MonthlyAssessment, ResponsibleUn
 from ..queries import count_of
 from ..tables.assessment import fee_text, score_text
 from .audit import HistoryAdmin
-from .base import EMPTY, admin_change_link, column, excerpt, year_month
+from .base import EMPTY, AdminForm, admin_change_link, column, excerpt, year_month
 
 
 @admin.register(AssessmentItem)
@@ -43,6 +43,7 @@ class AssessmentItemAdmin(HistoryAdmin):
 
 class DeductionInline(admin.TabularInline):
     model = Deduction
+    form = AdminForm
     extra = 1
     fields = ["item", "occurrences", "points", "note", "channel", "complaint"]
     autocomplete_fields = ["item", "channel"]

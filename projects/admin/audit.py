@@ -34,6 +34,7 @@ from simple_history.utils import (
 
 from ..forms import VersionedForm
 from ..history import HIDDEN_FIELDS
+from .base import AdminForm, ErrorsBesideFields
 
 EXPECTED_VERSION = "expected_version"
 
@@ -61,7 +62,7 @@ def conflict_lines(changes):
             }
 
 
-class VersionedAdminForm(VersionedForm):
+class VersionedAdminForm(ErrorsBesideFields, VersionedForm):
     """``VersionedForm`` for the admin. A refused save says, under the form's message, what
     changed since the user opened the page, one line per field. The hidden version is
     bookkeeping: it never counts as a change of the form."""
@@ -140,7 +141,10 @@ class ReadableChanges(HistoricalRecordContextHelper):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """The admin of a model with history."""
+    """The admin of a model with history. Its form shows a constraint's message beside the
+    field concerned (``base.AdminForm``)."""
+
+    form = AdminForm
 
     lost_race_message = _(
         "Someone else saved this record while you were saving it, so nothing was saved. "

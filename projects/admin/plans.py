@@ -1,6 +1,5 @@
 """The one-river-one-policy plan with its five lists inline, and each list on its own page."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
@@ -20,7 +19,15 @@ from .audit import (
     VersionedInlineForm,
     save_in_bulk,
 )
-from .base import EMPTY, SOURCE_FIELDSET, OverdueFilter, TextareaSizes, column, excerpt
+from .base import (
+    EMPTY,
+    SOURCE_FIELDSET,
+    AdminForm,
+    OverdueFilter,
+    TextareaSizes,
+    column,
+    excerpt,
+)
 from .photos import PhotoFormSet, PhotoInline
 
 # What a task's status needs (see ``Task.clean``): a completion note or evidence to be completed,
@@ -65,6 +72,7 @@ class TaskEvidence:
 class PlanListInline:
     """Shared set-up of the five plan lists."""
 
+    form = AdminForm
     extra = 0
     show_change_link = True
 
@@ -135,7 +143,7 @@ class MeasurePhotoInline(PhotoInline):
     formset = MeasurePhotoFormSet
 
 
-class MeasureInlineForm(forms.ModelForm):
+class MeasureInlineForm(AdminForm):
     """On the plan's page a measure's photos cannot be added: accepting one needs the photos
     it already has."""
 

@@ -9,7 +9,7 @@ from ..models import Defect, DefectCode, ImportBatch, Inspection, PipeSegment, S
 from ..queries import count_of
 from ..sewer_condition import Rescore
 from .audit import HistoryAdmin
-from .base import admin_change_link, column
+from .base import AdminForm, admin_change_link, column
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -53,6 +53,7 @@ class DefectCodeAdmin(HistoryAdmin):
 
 class InspectionInline(admin.TabularInline):
     model = Inspection
+    form = AdminForm
     extra = 0
     fields = ["method", "inspected_on", "contractor", "video_ref", "import_batch"]
     raw_id_fields = ["import_batch"]
@@ -120,6 +121,7 @@ class PipeSegmentAdmin(HistoryAdmin):
 
 class DefectInline(admin.TabularInline):
     model = Defect
+    form = AdminForm
     extra = 0
     fields = ["position_m", "code", "grade", "length_m", "clock"]
     ordering = ["position_m", "pk"]

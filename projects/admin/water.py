@@ -10,7 +10,7 @@ from ..models import Judgement, Sample, SamplingPoint
 from ..queries import count_of
 from ..water_quality import grade_sample, regrade_channels, rounds_text
 from .audit import HistoryAdmin
-from .base import EMPTY, admin_change_link, column
+from .base import EMPTY, AdminForm, admin_change_link, column
 
 READINGS = ["transparency_cm", "do_mg_l", "orp_mv", "nh3n_mg_l"]
 
@@ -37,6 +37,7 @@ def regrade_selected(modeladmin, request, queryset):
 
 class SampleInline(admin.TabularInline):
     model = Sample
+    form = AdminForm
     extra = 1
     ordering = ["-sampled_at"]
     fields = ["sampled_at", *READINGS, "depth_cm", "lab"]

@@ -1,7 +1,6 @@
 """Projects with their monthly progress reports, and the project subclasses: interception
 batches (with their villages), the pipe survey campaign and pipe-construction batches."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
@@ -29,6 +28,7 @@ from .audit import (
 from .base import (
     EMPTY,
     SOURCE_FIELDSET,
+    AdminForm,
     ConstraintMessageFormSet,
     OverdueFilter,
     TextareaSizes,
@@ -346,6 +346,7 @@ class VillageWorkFormSet(ConstraintMessageFormSet):
 
 class VillageWorkInline(TextareaSizes, admin.TabularInline):
     model = VillageWork
+    form = AdminForm
     formset = VillageWorkFormSet
     extra = 0
     fields = ["sequence", "name", "pipe_length_m", "note"]
@@ -391,14 +392,14 @@ class InterceptionBatchAdmin(ProjectAdminBase):
         return f"{getattr(obj, 'named_count', 0)} / {obj.village_count}"
 
 
-class VillageWorkAdminForm(forms.ModelForm):
+class VillageWorkAdminForm(AdminForm):
     def clean(self):
         cleaned = super().clean()
         batch = cleaned.get("batch")
         if batch is not None:
             others = batch.villages.exclude(pk=self.instance.pk).count()
             if others + 1 > batch.village_count:
-                raise too_many_villages(others + 1, batch.village_count)
+                self.add_error("batch", too_many_villages(others + 1, batch.village_count))
         return cleaned
 
 
@@ -453,7 +454,7 @@ class PipeSurveyCampaignAdmin(ProjectAdminBase):
         return percent_text(obj.cctv_share if obj else None)
 
 
-class PipeConstructionBatchForm(forms.ModelForm):
+class PipeConstructionBatchForm(AdminForm):
     def clean(self):
         cleaned = super().clean()
         declared = cleaned.get("stations_renovated")

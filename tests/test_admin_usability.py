@@ -1,0 +1,210 @@
+"""The admin as its users meet it: a refused value's message beside the field it is about."""
+
+from decimal import Decimal
+from html.parser import HTMLParser
+
+from django.contrib import admin
+from django.urls import resolve
+
+from projects.admin.base import ErrorsBesideFields
+from projects.models import (
+    Channel,
+    Measure,
+    PipeSurveyCampaign,
+    Plan,
+    ProgressReport,
+    Sample,
+    SamplingPoint,
+    Task,
+    VillageWork,
+)
+
+from .test_admin import AdminTestCase, add_inline_row, admin_url, form_data, inline_prefix
+
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"}
+VOID_ELEMENTS |= {"source", "track", "wbr"}
+
+
+class ErrorLists(HTMLParser):
+    """Every ``ul.errorlist`` of a page: its id, its text, whether it is a form's own list
+    (``nonfield``) and the fields of the rows (``.field-<name>``) it sits in."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.stack = []  # [(tag, classes)] of the open elements
+        self.lists = []
+        self.current = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "ul" and "errorlist" in classes:
+            rows = {
+                name.removeprefix("field-")
+                for _tag, open_classes in self.stack
+                for name in open_classes
+                if name.startswith("field-")
+            }
+            self.current = {
+                "id": attrs.get("id"),
+                "nonfield": "nonfield" in classes,
+                "rows": rows,
+                "text": "",
+                "depth": len(self.stack),
+            }
+            self.lists.append(self.current)
+        if tag not in VOID_ELEMENTS:
+            self.stack.append((tag, classes))
+
+    def handle_endtag(self, tag):
+        if tag in VOID_ELEMENTS:
+            return
+        while self.stack:
+            open_tag, _classes = self.stack.pop()
+            if open_tag == tag:
+                break
+        if self.current is not None and len(self.stack) <= self.current["depth"]:
+            self.current = None
+
+    def handle_data(self, data):
+        if self.current is not None:
+            self.current["text"] += data
+
+
+class FieldErrorAssertions:
+    def assert_beside(self, response, field_id, row, message):
+        """``message`` is in the error list of the field with the HTML id ``field_id``, inside
+        that field's ``.field-<row>`` row, and in no list of the whole form."""
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("adminform", response.context)
+        lists = ErrorLists(response.content.decode()).lists
+        beside = [item for item in lists if item["id"] == f"{field_id}_error"]
+        self.assertEqual(len(beside), 1, f"no error list for {field_id}: {lists}")
+        self.assertIn(message, beside[0]["text"])
+        self.assertIn(row, beside[0]["rows"])
+        on_top = [item["text"] for item in lists if item["nonfield"]]
+        self.assertFalse([text for text in on_top if message in text], on_top)
+
+
+class AdminFieldErrorTests(FieldErrorAssertions, AdminTestCase):
+    def test_it_shows_a_negative_length_beside_the_length(self):
+        url = admin_url(Channel, "change", self.channel.pk)
+        data = form_data(self.client.get(url))
+        data.update(length_km="-1")
+        response = self.client.post(url, data)
+        self.assert_beside(response, "id_length_km", "length_km", "金额和长度不能为负数。")
+        self.channel.refresh_from_db()
+        self.assertEqual(self.channel.length_km, Decimal("2.500"))
+
+    def test_it_shows_a_period_ending_before_it_starts_beside_its_end(self):
+        url = admin_url(Plan, "change", self.plan.pk)
+        data = form_data(self.client.get(url))
+        data.update(period_start="2018-06-01", period_end="2018-03-31")
+        response = self.client.post(url, data)
+        self.assert_beside(response, "id_period_end", "period_end", "截止日期不能早于起始日期。")
+        self.plan.refresh_from_db()
+        self.assertIsNone(self.plan.period_end)
+
+    def test_it_shows_too_long_a_cctv_length_beside_it_not_beside_the_qv_length(self):
+        campaign = PipeSurveyCampaign.objects.get()
+        url = admin_url(PipeSurveyCampaign, "change", campaign.pk)
+        data = form_data(self.client.get(url))
+        data.update(surveyed_km="100", qv_km="40", cctv_km="120")
+        response = self.client.post(url, data)
+        self.assert_beside(response, "id_cctv_km", "cctv_km", "检测长度不能超过普查长度。")
+        self.assertNotContains(response, 'id="id_qv_km_error"')
+        campaign.refresh_from_db()
+        self.assertEqual(campaign.cctv_km, Decimal("20"))
+
+    def test_it_shows_a_second_report_for_a_month_beside_the_month(self):
+        data = form_data(self.client.get(admin_url(ProgressReport, "add")))
+        data.update(
+            project=str(self.project.pk),
+            month="2025-01-15",
+            percent_complete="60",
+            investment_this_month_wan="5",
+        )
+        before = ProgressReport.objects.count()
+        response = self.client.post(admin_url(ProgressReport, "add"), data)
+        self.assert_beside(response, "id_month", "month", "该项目在该月份已有进度报告。")
+        self.assertEqual(ProgressReport.objects.count(), before)
+
+    def test_it_shows_a_negative_investment_in_the_measures_row_of_the_plan(self):
+        url = admin_url(Plan, "change", self.plan.pk)
+        response = self.client.get(url)
+        prefix = inline_prefix(response, Measure)
+        data = form_data(response)
+        data[f"{prefix}-0-investment_wan"] = "-5"
+        response = self.client.post(url, data)
+        self.assert_beside(
+            response, f"id_{prefix}-0-investment_wan", "investment_wan", "金额和长度不能为负数。"
+        )
+        self.assertIsNone(Measure.objects.get().investment_wan)
+
+    def test_it_shows_an_implausible_orp_in_the_samples_row_of_the_point(self):
+        point = SamplingPoint.objects.filter(channel=self.channel).first()
+        url = admin_url(SamplingPoint, "change", point.pk)
+        response = self.client.get(url)
+        prefix = inline_prefix(response, Sample)
+        data = add_inline_row(
+            form_data(response),
+            prefix,
+            sampled_at_0="2018-07-02",
+            sampled_at_1="09:30",
+            orp_mv="2000",
+        )
+        before = Sample.objects.count()
+        response = self.client.post(url, data)
+        index = int(data[f"{prefix}-INITIAL_FORMS"])
+        self.assert_beside(
+            response,
+            f"id_{prefix}-{index}-orp_mv",
+            "orp_mv",
+            "氧化还原电位必须在 −1000 到 1000 mV 之间。",
+        )
+        self.assertEqual(Sample.objects.count(), before)
+
+    def test_it_shows_a_village_beyond_the_declared_count_beside_the_batch(self):
+        VillageWork.objects.create(batch=self.batch, name="乙村", sequence=2)
+        data = form_data(self.client.get(admin_url(VillageWork, "add")))
+        data.update(batch=str(self.batch.pk), name="丙村", sequence="3")
+        before = VillageWork.objects.count()
+        response = self.client.post(admin_url(VillageWork, "add"), data)
+        self.assert_beside(
+            response, "id_batch", "batch", "本批次列出了 3 个村，但申报村数只有 2 个"
+        )
+        self.assertEqual(VillageWork.objects.count(), before)
+
+    def test_it_shows_a_completed_task_without_a_note_beside_the_note(self):
+        task = Task.objects.get()
+        url = admin_url(Task, "change", task.pk)
+        data = form_data(self.client.get(url))
+        data.update(status=Task.Status.DONE, completion_note="")
+        response = self.client.post(url, data)
+        self.assert_beside(
+            response,
+            "id_completion_note",
+            "completion_note",
+            "办结的任务须填写完成说明或上传佐证材料。",
+        )
+        task.refresh_from_db()
+        self.assertNotEqual(task.status, Task.Status.DONE)
+
+    def test_it_gives_every_form_of_a_model_with_constraints_its_errors_beside_fields(self):
+        """Also the pages and inlines added after these tests were written."""
+        request = self.admin_request()
+        checked = set()
+        for model_admin in admin.site._registry.values():
+            if not model_admin.has_add_permission(request):
+                continue  # rows the application writes: no form to fill in
+            request.resolver_match = resolve(admin_url(model_admin.model, "add"))
+            inlines = model_admin.get_inline_instances(request)
+            forms = [(model_admin.model, model_admin.get_form(request))]
+            forms += [(inline.model, inline.get_formset(request).form) for inline in inlines]
+            for model, form in forms:
+                if model._meta.constraints:
+                    checked.add(model)
+                    with self.subTest(admin=type(model_admin).__name__, model=model):
+                        self.assertTrue(issubclass(form, ErrorsBesideFields))
+        self.assertGreaterEqual(len(checked), 15)
