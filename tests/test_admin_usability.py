@@ -1,10 +1,13 @@
-"""The admin as its users meet it: a refused value's message beside the field it is about."""
+"""The admin as its users meet it: a refused value's message beside the field it is about, and
+the filter_horizontal widget in Chinese."""
 
+import json
 from decimal import Decimal
 from html.parser import HTMLParser
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import resolve
+from django.urls import resolve, reverse
 
 from projects.admin.base import ErrorsBesideFields
 from projects.models import (
@@ -208,3 +211,23 @@ class AdminFieldErrorTests(FieldErrorAssertions, AdminTestCase):
                     with self.subTest(admin=type(model_admin).__name__, model=model):
                         self.assertTrue(issubclass(form, ErrorsBesideFields))
         self.assertGreaterEqual(len(checked), 15)
+
+
+class AdminChineseWidgetTests(AdminTestCase):
+    def test_it_serves_the_filter_widgets_words_in_chinese(self):
+        response = self.client.get(reverse("admin:jsi18n"))
+        self.assertEqual(response.status_code, 200)
+        catalog = response.content.decode()
+        for english, chinese in [
+            ("Choose all %s", "全选%s"),
+            ("Remove all %s", "移除全部%s"),
+            ("Choose selected %s", "选择选中的%s"),
+            ("Remove selected %s", "移除选中的%s"),
+        ]:
+            with self.subTest(english):
+                self.assertIn(f"{json.dumps(english)}: {json.dumps(chinese)}", catalog)
+
+    def test_it_keeps_the_widget_in_english_for_a_user_who_chose_english(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = self.client.get(reverse("admin:jsi18n"))
+        self.assertNotIn(json.dumps("全选%s"), response.content.decode())
