@@ -1,12 +1,15 @@
-"""The admin as its users meet it: a refused value's message beside the field it is about, and
-the filter_horizontal widget in Chinese."""
+"""The admin as its users meet it: a refused value's message beside the field it is about, the
+plan's page within a 1366 px screen, and the filter_horizontal widget in Chinese."""
 
 import json
 from decimal import Decimal
 from html.parser import HTMLParser
 
+import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import resolve, reverse
 
 from projects.admin.base import ErrorsBesideFields
@@ -231,3 +234,47 @@ class AdminChineseWidgetTests(AdminTestCase):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         response = self.client.get(reverse("admin:jsi18n"))
         self.assertNotIn(json.dumps("全选%s"), response.content.decode())
+
+
+# --- in a browser --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_site(transactional_db):
+    """The article's data and the demo accounts (``admin`` is the superuser)."""
+    call_command("loaddata", "xiangzhou_2018", verbosity=0)
+    with override_settings(DEBUG=True):  # the demo accounts are for a development site only
+        call_command("bootstrap_demo", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_fits_the_plan_page_on_a_1366_screen_with_the_widget_in_chinese(
+    live_server, page, demo_site
+):
+    plan = Plan.objects.get(channel__name="105国道排洪渠")
+    assert plan.tasks.exists() and plan.problems.exists() and plan.measures.exists()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("admin")
+    page.get_by_label("密码").fill("admin-demo-2018")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}{admin_url(Plan, 'change', plan.pk)}")
+    page.wait_for_selector(".selector-chooseall")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    # Each of the five lists fits its column too, without a scroll bar of its own.
+    groups = page.evaluate(
+        "[...document.querySelectorAll('.inline-group')]"
+        ".map(g => [g.id, g.scrollWidth, g.clientWidth])"
+    )
+    assert len(groups) == 5
+    for group_id, scroll_width, client_width in groups:
+        assert scroll_width <= client_width, group_id
+    for selector in (".selector-chooseall", ".selector-clearall"):
+        texts = page.locator(selector).all_inner_texts()
+        assert texts, selector
+        assert all("Choose" not in text and "Remove" not in text for text in texts), texts
+    assert all(
+        text.startswith("全选") for text in page.locator(".selector-chooseall").all_inner_texts()
+    )

@@ -77,10 +77,25 @@ class PlanListInline:
     show_change_link = True
 
 
-class ProblemInline(PlanListInline, TextareaSizes, admin.TabularInline):
+class ProblemInline(PlanListInline, TextareaSizes, admin.StackedInline):
+    """Stacked: a problem's description and cause are paragraphs, too long for a table cell."""
+
     model = Problem
-    fields = ["title", "category", "location", "how_found", "severity", "description", "cause"]
-    textarea_sizes = {"description": (2, 30), "cause": (2, 30)}
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("title", "category"),
+                    ("how_found", "severity"),
+                    "location",
+                    "description",
+                    "cause",
+                ]
+            },
+        )
+    ]
+    textarea_sizes = {"description": (3, 60), "cause": (2, 60)}
 
 
 class TargetInline(PlanListInline, admin.TabularInline):
