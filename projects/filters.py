@@ -1,6 +1,10 @@
 """django-filter filter sets for every list page."""
 
+import datetime
+
 import django_filters as filters
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +20,33 @@ from .models import (
 )
 
 YES_NO = (("True", _("Yes")), ("False", _("No")))
+
+
+# The dates a filter accepts: the programme's records start long after 1990; a year like 0001
+# or 9999 is a typo, and would overflow the time-zone arithmetic of the query.
+FILTER_DATES = (datetime.date(1990, 1, 1), datetime.date(2100, 12, 31))
+
+
+def bounded_date_field():
+    first, last = FILTER_DATES
+    return forms.DateField(
+        validators=[
+            MinValueValidator(first, message=_("Enter a date from 1 January 1990 on.")),
+            MaxValueValidator(last, message=_("Enter a date before 2101.")),
+        ]
+    )
+
+
+class BoundedDateRangeField(filters.fields.DateRangeField):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = (bounded_date_field(), bounded_date_field())
+
+
+class DateRangeFilter(filters.DateFromToRangeFilter):
+    """From and to dates, each between 1990 and 2100; outside, a message under the field."""
+
+    field_class = BoundedDateRangeField
 
 
 class YesNoField(filters.fields.ChoiceField):

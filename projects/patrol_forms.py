@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .complaints import open_complaint
 from .event_times import EARLIEST, EventTimeField
-from .filters import YesNoFilter
+from .filters import DateRangeFilter, YesNoFilter
 from .forms import DateInput, MonthField
 from .models import (
     Channel,
@@ -294,7 +294,7 @@ class PatrolRecordFilter(filters.FilterSet):
     post = filters.ModelChoiceFilter(label=_("Post"), queryset=posts)
     channel = filters.ModelChoiceFilter(label=_("Channel"), queryset=patrolled_channels)
     kind = filters.ChoiceFilter(label=_("Work done"), choices=PatrolRecord.Kind.choices)
-    patrolled = filters.DateFromToRangeFilter(
+    patrolled = DateRangeFilter(
         label=_("Date"),
         field_name="patrolled_at",
         widget=DateRange,

@@ -163,3 +163,30 @@ class FilterFormTests(TestCase):
         response = self.client.get(reverse("projects:project-list"), {"overdue": "maybe"})
         self.assertEqual(response.status_code, 200)
         self.assertIn("overdue", response.context["filter"].form.errors)
+
+
+class DateFilterTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = get_user_model().objects.create_user("viewer", password="x")
+
+    def test_it_refuses_a_year_one_date_beside_the_field(self):
+        self.client.force_login(self.user)
+        for value in ("0001-01-01", "9999-12-31"):
+            with self.subTest(value=value):
+                response = self.client.get(
+                    reverse("projects:patrol-list"),
+                    {"patrolled_after": value, "patrolled_before": ""},
+                )
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("patrolled", response.context["filter"].form.errors)
+                self.assertContains(response, "field-error")
+
+    def test_it_filters_on_a_2018_range(self):
+        self.client.force_login(self.user)
+        response = self.client.get(
+            reverse("projects:patrol-list"),
+            {"patrolled_after": "2018-10-01", "patrolled_before": "2018-10-31"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(response.context["filter"].form.errors)
