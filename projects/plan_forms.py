@@ -16,6 +16,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.db.models import Max
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.forms.utils import ErrorDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -146,6 +147,19 @@ class HistoryStampedForm(RowErrors, BookkeepingIsNoChange, forms.ModelForm):
         self.add_error(None, STALE_MESSAGE)
 
 
+class UntouchedRowPasses:
+    """A stored row the user did not change is not saved, so it is not judged either: a row
+    that breaks a rule today (say, completed without a note, from before the rule) does not
+    keep the rest of the page from being saved."""
+
+    def full_clean(self):
+        if self.is_bound and self.instance.pk and not self.has_changed():
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
+
+
 class SharedChoices:
     """The forms of one page show the same select options (units in the plan's fields, the
     tasks and the responsibilities): look each list of options up once for the whole page, not
@@ -221,7 +235,7 @@ class PlanForm(SharedChoices, HistoryStampedForm):
 # --- the five lists ------------------------------------------------------------------------
 
 
-class ListRowForm(SharedChoices, HistoryStampedForm):
+class ListRowForm(UntouchedRowPasses, SharedChoices, HistoryStampedForm):
     unchanged_passes = True
 
 
@@ -285,7 +299,9 @@ class ResponsibilityRowForm(ListRowForm):
         widgets = {"duty": forms.Textarea(attrs={"rows": 2})}
 
 
-class TaskRowForm(SharedChoices, RowErrors, BookkeepingIsNoChange, VersionedForm):
+class TaskRowForm(
+    UntouchedRowPasses, SharedChoices, RowErrors, BookkeepingIsNoChange, VersionedForm
+):
     """A task as the plan states it: what, how much, for which problems and targets, who
     leads it and by when. Its status and progress are reported on the task's own page."""
 

@@ -6,17 +6,30 @@ is in the audit history, and nobody's newer save is overwritten unseen."""
 import datetime
 import io
 import re
+import tempfile
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from projects.models import Channel, Measure, Plan, Problem, ResponsibleUnit, Target, Task
+from projects.models import (
+    Channel,
+    Measure,
+    Photo,
+    Plan,
+    Problem,
+    ResponsibleUnit,
+    Target,
+    Task,
+)
 from tests.browser_forms import add_row, form_data
+from tests.photos import jpeg_bytes
 from tests.test_editing import make_role_users
 
 REQUIRED = "这个字段是必填项。"
+COMPLETION_NOTE_NEEDED = "办结的任务须填写完成说明或上传佐证材料。"
 
 
 def errors_beside(html, field_id):
@@ -339,6 +352,23 @@ class PlanEditTests(PlanEditingTestCase):
         self.assertEqual((task.status, task.percent_complete), ("in_progress", 60))
         self.assertEqual(Problem.objects.get(pk=self.problem.pk).cause, "沿线截污不彻底")
 
+    def test_it_saves_the_page_past_an_untouched_row_that_breaks_a_rule(self):
+        # Completed without a note or evidence: stored before the rule, say.
+        Task.objects.filter(pk=self.task.pk).update(status="done", completion_note="")
+        page, data = self.open_plan(self.g105)
+        data["problems-0-severity"] = ["high"]
+        response = self.client.post(self.plan_url(self.g105), data)
+        self.assertRedirects(response, self.g105.get_absolute_url())
+        self.assertEqual(Problem.objects.get(pk=self.problem.pk).severity, "high")
+        # Changing that task asks for what the rule needs, at the top of its row.
+        page, data = self.open_plan(self.g105)
+        data["tasks-0-quantity"] = ["1 项"]
+        response = self.client.post(self.plan_url(self.g105), data)
+        self.assertEqual(
+            row_errors(response.content, "id_tasks-0-content"),
+            ["完成说明：" + COMPLETION_NOTE_NEEDED],
+        )
+
     def test_it_refuses_a_stale_problem_edit_and_a_stale_deletion(self):
         page, data = self.open_plan(self.g105)
         other = Problem.objects.get(pk=self.problem.pk)
@@ -358,6 +388,37 @@ class PlanEditTests(PlanEditingTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "在您打开此页面后被其他人修改")
         self.assertTrue(Problem.objects.filter(pk=self.problem.pk).exists())
+
+    def test_it_shows_a_tasks_own_rule_broken_by_a_new_deadline_at_the_top_of_its_row(self):
+        Task.objects.filter(pk=self.task.pk).update(
+            status="extended",
+            deadline=datetime.date(2018, 6, 30),
+            extended_deadline=datetime.date(2018, 9, 30),
+        )
+        page, data = self.open_plan(self.g105)
+        data["tasks-0-deadline"] = ["2018-10-31"]
+        response = self.client.post(self.plan_url(self.g105), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            row_errors(response.content, "id_tasks-0-content"),
+            ["延期后时限：新的完成时限须晚于原定时限。"],
+        )
+        self.assertEqual(Task.objects.get(pk=self.task.pk).deadline, datetime.date(2018, 6, 30))
+
+    def test_it_keeps_a_measure_with_photos_from_being_deleted_here(self):
+        measure = Measure.objects.filter(plan=self.plan).order_by("pk").first()
+        with tempfile.TemporaryDirectory() as media, self.settings(MEDIA_ROOT=media):
+            photo = Photo(subject=measure, phase=Photo.Phase.BEFORE)
+            photo.image.save("before.jpg", ContentFile(jpeg_bytes()), save=False)
+            photo.save()
+            page, data = self.open_plan(self.g105)
+            self.assertEqual(data["measures-0-id"], [str(measure.pk)])
+            data["measures-0-DELETE"] = ["on"]
+            response = self.client.post(self.plan_url(self.g105), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, f"措施“{measure.name}”有照片，不能在此删除。")
+        self.assertTrue(Measure.objects.filter(pk=measure.pk).exists())
+        self.assertTrue(Photo.objects.filter(pk=photo.pk).exists())
 
     def test_it_reads_the_plan_page_in_a_fixed_number_of_queries(self):
         def count():
