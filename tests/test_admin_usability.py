@@ -19,7 +19,6 @@ from projects.models import (
     Channel,
     Measure,
     MonthlyAssessment,
-    PatrolPost,
     PipeSurveyCampaign,
     Plan,
     ProgressReport,
@@ -251,11 +250,6 @@ def visible_text(html):
     return re.sub(r"<[^>]+>", " ", html)
 
 
-# A patrol post's interval help text still names PATROL_INTERVAL_DAYS: its model and admin
-# belong to the patrols work in progress. Remove this once that help text is reworded.
-AWAITING_REWORDING = {PatrolPost}
-
-
 class NoSettingNamesTests(AdminTestCase):
     def assert_no_setting_name(self, url):
         response = self.client.get(url)
@@ -285,8 +279,6 @@ class NoSettingNamesTests(AdminTestCase):
         self.assert_no_setting_name(reverse("admin:index"))
         request = self.admin_request()
         for model, model_admin in admin.site._registry.items():
-            if model in AWAITING_REWORDING:
-                continue
             if model_admin.has_add_permission(request):
                 with self.subTest(model=model, view="add"):
                     self.assert_no_setting_name(admin_url(model, "add"))

@@ -41,7 +41,7 @@ class PatrolPost(models.Model):
         blank=True,
         help_text=_(
             "How often each channel of the post must be patrolled; empty means the "
-            "district-wide default (the PATROL_INTERVAL_DAYS setting)."
+            "district-wide default interval, set by the system administrator."
         ),
     )
     active = models.BooleanField(_("active"), default=True)
