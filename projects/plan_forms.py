@@ -91,9 +91,6 @@ class HistoryStampedForm(RowErrors, BookkeepingIsNoChange, forms.ModelForm):
 
     seen_history = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    # A formset's row: refused only when the user changed (or deletes) it.
-    unchanged_passes = False
-
     def __init__(self, *args, history_stamps=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflicts = []
@@ -124,7 +121,7 @@ class HistoryStampedForm(RowErrors, BookkeepingIsNoChange, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.is_stale() and not (self.unchanged_passes and not self.has_changed()):
+        if self.is_stale():
             self.refuse_stale()
         return cleaned
 
@@ -236,7 +233,7 @@ class PlanForm(SharedChoices, HistoryStampedForm):
 
 
 class ListRowForm(UntouchedRowPasses, SharedChoices, HistoryStampedForm):
-    unchanged_passes = True
+    pass
 
 
 class ProblemRowForm(ListRowForm):
@@ -348,15 +345,12 @@ class TaskRowForm(
             seen = None
         return seen != current
 
-    def refuse_stale(self, expected, current):
-        if not self.has_changed():
-            return  # an untouched row is not saved: someone else's change stays
-        super().refuse_stale(expected, current)
-
 
 class PlanListFormSet(BaseInlineFormSet):
     """One of the plan's lists. Each row gets the history marks (or versions) of the stored
     rows, looked up once, and shares its select options with the other rows."""
+
+    related = ()  # many-to-many fields the rows show
 
     def __init__(self, *args, shared_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -365,8 +359,6 @@ class PlanListFormSet(BaseInlineFormSet):
         if not hasattr(self.model, "version"):
             pks = [obj.pk for obj in self.get_queryset()] if self.instance.pk else []
             self.history_stamps = latest_history_ids(self.model, pks)
-
-    related = ()  # many-to-many fields the rows show
 
     def get_queryset(self):
         if not hasattr(self, "_rows"):

@@ -7,10 +7,12 @@ import datetime
 import io
 import re
 import tempfile
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db.models import F
 from django.test import TestCase
 from django.urls import reverse
 
@@ -24,6 +26,7 @@ from projects.models import (
     Target,
     Task,
 )
+from projects.plan_forms import PlanForm
 from tests.browser_forms import add_row, form_data
 from tests.photos import jpeg_bytes
 from tests.test_editing import make_role_users
@@ -339,6 +342,30 @@ class PlanEditTests(PlanEditingTestCase):
         )
         task.refresh_from_db()
         self.assertEqual((task.responsible_person, task.percent_complete), ("李工", 40))
+
+    def test_it_writes_nothing_when_a_task_is_saved_by_someone_else_during_the_save(self):
+        page, data = self.open_plan(self.g105)
+        data["plan-summary"] = ["修订后的摘要"]
+        data["tasks-0-content"] = ["改写的任务"]
+        save_plan = PlanForm.save
+
+        def save_then_lose_the_race(form, *args, **kwargs):
+            plan = save_plan(form, *args, **kwargs)
+            # Between the check and the write, another request saves the task.
+            Task.objects.filter(pk=self.task.pk).update(version=F("version") + 1)
+            return plan
+
+        with mock.patch.object(PlanForm, "save", save_then_lose_the_race):
+            response = self.client.post(self.plan_url(self.g105), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "没有保存任何内容")
+        self.assertContains(response, "在您保存的同时，他人保存了此方案，因此未保存任何内容。")
+        self.plan.refresh_from_db()
+        self.assertNotEqual(self.plan.summary, "修订后的摘要")
+        self.assertEqual(Task.objects.get(pk=self.task.pk).content, self.task.content)
+        self.assertEqual(
+            form_data(response.content, "plan-form")["tasks-0-content"], ["改写的任务"]
+        )
 
     def test_it_leaves_a_task_someone_else_changed_alone_when_the_row_is_untouched(self):
         page, data = self.open_plan(self.g105)

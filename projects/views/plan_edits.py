@@ -153,6 +153,8 @@ class PlanEditView(AdministratorsOnly, View):
         )
         refused = False
         for form in tasks.initial_forms:
+            if not form.has_changed():
+                continue  # not saved: no conflict
             expected = form.cleaned_data.get(EXPECTED_VERSION)
             if form.instance.pk in current and expected != current[form.instance.pk]:
                 form.refuse_stale(expected or 0, current[form.instance.pk])
