@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .. import formatting
+from ..exports import Percent
 from ..totals import Total, blank_label, missing_text, sum_text, total_text
 from . import OverdueColumn, PercentBarColumn
 
@@ -104,7 +105,8 @@ class DateTextColumn(tables.Column):
         return chinese_date(value) or blank_html(record.sourced)
 
     def value(self, value, record):
-        return chinese_date(value) or str(blank_label(record.sourced))
+        # A date cell; an empty one says why it is empty.
+        return value if value else str(blank_label(record.sourced))
 
 
 class WithTotals:
@@ -154,6 +156,8 @@ class MonthProjectTable(WithTotals, tables.Table):
     )
     planned_end = DateTextColumn(verbose_name=_("Planned completion"))
 
+    export_title = _("Projects")
+
     class Meta:
         template_name = "projects/includes/table.html"
         attrs = {"class": "table month-projects"}
@@ -189,7 +193,7 @@ class MonthProjectTable(WithTotals, tables.Table):
         return formatting.percent(record.planned_percent) or "—"
 
     def value_planned_percent(self, record):
-        return record.planned_percent
+        return None if record.planned_percent is None else Percent(record.planned_percent)
 
     def render_actual_percent(self, record):
         if not record.has_report:
@@ -209,7 +213,9 @@ class MonthProjectTable(WithTotals, tables.Table):
         return text
 
     def value_actual_percent(self, record):
-        return record.actual_percent if record.has_report else str(NO_REPORT)
+        if not record.has_report:
+            return str(NO_REPORT)
+        return None if record.actual_percent is None else Percent(record.actual_percent)
 
 
 class StreamTotalsTable(WithTotals, tables.Table):
@@ -232,6 +238,8 @@ class StreamTotalsTable(WithTotals, tables.Table):
     investment = TotalColumn(verbose_name=_("Total investment (10k yuan)"))
     this_month = TotalColumn(verbose_name=_("This month (10k yuan)"))
     cumulative = TotalColumn(verbose_name=_("Cumulative (10k yuan)"))
+
+    export_title = _("Work streams")
 
     class Meta:
         template_name = "projects/includes/table.html"
@@ -273,6 +281,8 @@ class MonthTaskTable(tables.Table):
     status = tables.Column(verbose_name=_("Status"), empty_values=(), orderable=False)
     progress = PercentBarColumn(verbose_name=_("Progress"), orderable=False)
     is_overdue = OverdueColumn(orderable=False)
+
+    export_title = _("Tasks")
 
     class Meta:
         template_name = "projects/includes/table.html"
@@ -340,6 +350,8 @@ class MonthComplaintTable(tables.Table):
     stage = tables.Column(verbose_name=_("Stage at month end"), orderable=False)
     is_overdue = OverdueColumn(orderable=False)
 
+    export_title = _("Complaints")
+
     class Meta:
         template_name = "projects/includes/table.html"
         attrs = {"class": "table month-complaints"}
@@ -348,7 +360,7 @@ class MonthComplaintTable(tables.Table):
         return local_minutes(value)
 
     def value_received_at(self, value):
-        return local_minutes(value)
+        return value  # a date-time cell, local time (projects.exports)
 
     def render_place(self, record):
         complaint = record.complaint
@@ -366,7 +378,7 @@ class MonthComplaintTable(tables.Table):
         return chinese_date(value)
 
     def value_deadline(self, value):
-        return chinese_date(value) or ""
+        return value  # a date cell
 
     def render_stage(self, record):
         return format_html(
@@ -396,6 +408,8 @@ class MonthPatrolTable(tables.Table):
     findings = tables.Column(verbose_name=_("findings"), default="", orderable=False)
     action_taken = tables.Column(verbose_name=_("action taken"), default="", orderable=False)
 
+    export_title = _("Patrols")
+
     class Meta:
         template_name = "projects/includes/table.html"
         attrs = {"class": "table month-patrols"}
@@ -404,7 +418,7 @@ class MonthPatrolTable(tables.Table):
         return local_minutes(value)
 
     def value_patrolled_at(self, value):
-        return local_minutes(value)
+        return value  # a date-time cell, local time (projects.exports)
 
     def render_place(self, record):
         place = record.channel or record.pumping_station
