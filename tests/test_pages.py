@@ -99,12 +99,14 @@ class QueryCountTests(TestCase):
         # responsibilities; progress tasks + supporting units; projects + channels; water
         # quality: sampling points, latest judgement, chart samples (no samples: no page of
         # the samples table); measure photos; posts covering the channel; patrols count (no
-        # patrols: no page)
-        "channel 造贝": 32,
-        "channel 105": 32,
+        # patrols: no page); the channel's complaints (one query, total included); the
+        # complaints of the plan's problems
+        "channel 造贝": 34,
+        "channel 105": 34,
         # channel; projects count, page, channels prefetch; samples count; sampling points,
-        # latest judgement, chart samples; posts covering the channel; patrols count
-        "channel without plan": 14,
+        # latest judgement, chart samples; posts covering the channel; patrols count; the
+        # channel's complaints
+        "channel without plan": 15,
         # count, page, footer totals
         "batch list": 7,
         # batch; villages count + page; reports count + page
