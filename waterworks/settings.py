@@ -100,6 +100,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "projects.auth.client_ip"
 AXES_VERBOSE = False
+# Unlocking is an action on the user list (解除登录锁定); axes' own admin pages are not shown.
+AXES_ENABLE_ADMIN = False
 # Reverse proxies in front of the site that append the client's address to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
