@@ -111,3 +111,20 @@ class HugeNumberTests(TestCase):
         result = InspectionImporter().check(csv_file(INSPECTION_HEADER, [row]), "cctv.csv")
         self.assertFalse(result.ok)
         self.assertIn("1e27", " ".join(error.message for error in result.errors))
+
+
+class OldDateTests(TestCase):
+    fixtures = ["xiangzhou_2018"]
+
+    def test_it_refuses_a_sample_from_year_one_or_1989_as_a_row_error(self):
+        rows = list(sample_rows(3))
+        rows[0] = rows[0].replace("2018-01-01 09:00", "0001-01-01 09:00")
+        rows[1] = rows[1].replace("2018-01-01 10:00", "1989-12-31 23:59")
+        result = SampleImporter().check(csv_file(SAMPLE_HEADER, rows), "lab.csv")
+        self.assertEqual({error.line for error in result.errors}, {2, 3})
+        self.assertTrue(all("1990" in error.message for error in result.errors))
+
+    def test_it_refuses_an_inspection_dated_1989(self):
+        row = "YS-001,W1,W2,400,混凝土管,40,C,一般土层,CCTV,1989-05-01,检测公司,V1,PL,2,3.5,1,"
+        result = InspectionImporter().check(csv_file(INSPECTION_HEADER, [row]), "cctv.csv")
+        self.assertIn("1990", " ".join(error.message for error in result.errors))

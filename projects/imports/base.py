@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from ..event_times import EARLIEST
 from .readers import FileRefused, open_table
 
 # --- columns -------------------------------------------------------------------------------
@@ -264,6 +265,8 @@ def date_parser():
                 ) from None
         if day > today:
             raise Invalid(_("The date %(value)s is in the future.") % {"value": day})
+        if day < EARLIEST.date():
+            raise Invalid(_("The date %(value)s is before 1990.") % {"value": day})
         return day
 
     return parse
@@ -274,6 +277,7 @@ def datetime_parser():
     XLSX date-time cell as it is. Not in the future."""
     zone = timezone.get_default_timezone()
     now = timezone.now()
+    earliest = EARLIEST.replace(tzinfo=zone)
     datetime_ = datetime.datetime
 
     def invalid(value):
@@ -315,6 +319,8 @@ def datetime_parser():
                 raise invalid(value) from None
         if moment > now:
             raise Invalid(_("The time %(value)s is in the future.") % {"value": shown(value)})
+        if moment < earliest:
+            raise Invalid(_("The time %(value)s is before 1990.") % {"value": shown(value)})
         return moment
 
     return parse
