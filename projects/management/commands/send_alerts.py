@@ -120,7 +120,12 @@ class Command(BaseCommand):
         if unassigned is not None:
             index = alerts.groups.index(unassigned)
             admins = (
-                User.objects.with_perm(ADMIN_PERMISSION, is_active=True)
+                User.objects.with_perm(
+                    ADMIN_PERMISSION,
+                    is_active=True,
+                    # The permissions backend (the other one only throttles logins).
+                    backend="django.contrib.auth.backends.ModelBackend",
+                )
                 .exclude(email="")
                 .values_list("pk", "email")
             )
