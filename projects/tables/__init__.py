@@ -116,20 +116,37 @@ class BadgeColumn(tables.Column):
         return value
 
 
+NO_DEADLINE = _("No deadline is given: whether it is overdue cannot be told.")
+
+
 class OverdueColumn(tables.Column):
-    def __init__(self, *args, **kwargs):
+    """已超期 as a badge, otherwise said plainly — never a blank cell: 否, or — when the record's
+    ``deadline`` (an accessor such as ``"planned_end"`` or ``"complaint__deadline"``, if given)
+    is empty, so nobody can tell."""
+
+    def __init__(self, *args, deadline=None, **kwargs):
         kwargs.setdefault("verbose_name", _("Overdue"))
         kwargs.setdefault("empty_values", ())
         kwargs.setdefault("accessor", "is_overdue")
+        self.deadline = deadline
         super().__init__(*args, **kwargs)
 
-    def render(self, value):
+    def unknown(self, record):
+        if self.deadline is None:
+            return False
+        return tables.A(self.deadline).resolve(record, quiet=True) is None
+
+    def render(self, value, record):
         if value:
             return format_html('<span class="badge badge-overdue">{}</span>', _("Overdue"))
-        return ""
+        if self.unknown(record):
+            return format_html('<span class="na" title="{}">—</span>', NO_DEADLINE)
+        return format_html('<span class="not-overdue">{}</span>', _("No"))
 
-    def value(self, value):
-        return _("Overdue") if value else ""
+    def value(self, value, record):
+        if value:
+            return _("Overdue")
+        return "—" if self.unknown(record) else _("No")
 
 
 class NotGivenColumn(tables.Column):
@@ -219,7 +236,7 @@ class ProjectTable(tables.Table):
     stream = tables.Column()
     status = BadgeColumn()
     percent = PercentBarColumn(verbose_name=_("Progress"))
-    is_overdue = OverdueColumn()
+    is_overdue = OverdueColumn(deadline="planned_end")
     investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"))
     cumulative_investment_wan = MoneyColumn(verbose_name=_("Invested to date (10k yuan)"))
     lead_unit = NotGivenColumn()
@@ -333,7 +350,7 @@ class TaskProgressTable(ScopedTable):
     responsible_person = NotGivenColumn()
     effective_deadline = tables.DateColumn(verbose_name=_("Deadline"), default=not_given)
     status = BadgeColumn()
-    is_overdue = OverdueColumn()
+    is_overdue = OverdueColumn(deadline="effective_deadline")
     progress = PercentBarColumn(verbose_name=_("Progress"))
 
     class Meta:

@@ -35,7 +35,7 @@ class ComplaintTable(tables.Table):
     assigned_unit = tables.Column(default="")
     deadline = tables.DateColumn(default="")
     stage = StageColumn(order_by=("stage_order",))
-    is_overdue = OverdueColumn()
+    is_overdue = OverdueColumn(deadline="deadline")
     handled_at = tables.DateTimeColumn(default="")
     satisfaction = tables.Column(default="")
     closed_at = tables.DateTimeColumn(default="")

@@ -280,7 +280,7 @@ class MonthTaskTable(tables.Table):
     effective_deadline = DateTextColumn(verbose_name=_("Deadline"), orderable=False)
     status = tables.Column(verbose_name=_("Status"), empty_values=(), orderable=False)
     progress = PercentBarColumn(verbose_name=_("Progress"), orderable=False)
-    is_overdue = OverdueColumn(orderable=False)
+    is_overdue = OverdueColumn(orderable=False, deadline="effective_deadline")
 
     export_title = _("Tasks")
 
@@ -348,7 +348,7 @@ class MonthComplaintTable(tables.Table):
         verbose_name=_("deadline"), accessor="complaint__deadline", default="—", orderable=False
     )
     stage = tables.Column(verbose_name=_("Stage at month end"), orderable=False)
-    is_overdue = OverdueColumn(orderable=False)
+    is_overdue = OverdueColumn(orderable=False, deadline="complaint__deadline")
 
     export_title = _("Complaints")
 

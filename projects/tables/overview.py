@@ -17,7 +17,7 @@ class OverdueOrNotColumn(OverdueColumn):
 
     def render(self, value, record):
         if value:
-            return super().render(value)
+            return super().render(value, record)
         if record.planned_end is None and record.status not in CLOSED:
             return format_html('<span class="na" title="{}">—</span>', NO_PLANNED_END)
         return _("No")
