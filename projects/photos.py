@@ -8,22 +8,23 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
+
+from projects.stored_files import delete_files, follow_files
 
 THUMBNAIL_SIZE = (320, 320)
 
 
 def make_thumbnail(photo):
     """Fill ``photo.thumbnail`` with a JPEG at most 320 px on a side, turned upright by the
-    camera's orientation tag. The photo itself is not saved here."""
+    camera's orientation tag. The photo itself is not saved here. The image is reduced first
+    (a JPEG is decoded at reduced scale) and turned after, so no full-size copy is made."""
     upload = photo.image
     upload.seek(0)
     with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)
         image.thumbnail(THUMBNAIL_SIZE)
+        image = ImageOps.exif_transpose(image)
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         buffer = io.BytesIO()
@@ -31,6 +32,13 @@ def make_thumbnail(photo):
     upload.seek(0)
     stem = PurePosixPath(upload.name).stem or "photo"
     photo.thumbnail.save(f"{stem}.jpg", ContentFile(buffer.getvalue()), save=False)
+
+
+def photo_subject_models():
+    """The records photos are attached to: measures, patrol records and complaint steps."""
+    from projects.models import ComplaintStep, Measure, PatrolRecord
+
+    return (Measure, PatrolRecord, ComplaintStep)
 
 
 def attach_photos(subject, files, phase, user=None, caption=""):
@@ -108,21 +116,10 @@ def stored_files(photo):
     ]
 
 
-def delete_files(files):
-    for storage, name in files:
-        storage.delete(name)
-
-
-def _delete_files(sender, instance, **kwargs):
-    """Remove a deleted photo's files once the deletion is committed (a rolled-back delete
-    keeps them)."""
-    from django.db import transaction
-
-    files = stored_files(instance)
-    transaction.on_commit(lambda: delete_files(files))
-
-
 def connect_signals():
-    from projects.models import Photo
+    """Files follow their records (``projects.stored_files``): a photo's image and thumbnail,
+    a task's evidence, replaced, cleared or deleted with the record, are deleted on commit."""
+    from projects.models import Photo, Task
 
-    receiver(post_delete, sender=Photo, dispatch_uid="photo_files")(_delete_files)
+    follow_files(Photo)
+    follow_files(Task)

@@ -64,7 +64,7 @@ class PhotoValidationTests(TestCase):
 
     def test_it_refuses_a_truncated_image(self):
         error = self.refusal(SimpleUploadedFile("半截.jpg", jpeg_bytes()[:40], "image/jpeg"))
-        self.assertEqual(error.code, "disguised")
+        self.assertEqual(error.code, "damaged")
 
     def test_it_refuses_other_types_by_name(self):
         error = self.refusal(SimpleUploadedFile("动图.gif", image_bytes("GIF"), "image/gif"))

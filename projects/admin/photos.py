@@ -1,13 +1,17 @@
 """Photos in the admin: a generic inline for every record that carries photos (measures,
-patrol records, complaint steps), with thumbnails, and a read-mostly list of all photos."""
+patrol records, complaint steps), with thumbnails, and a read-mostly list of all photos. A photo
+added on its own is attached to one of those records, which must exist."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
+from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Photo
+from ..photos import photo_subject_models
 from .audit import HistoryAdmin
 
 
@@ -50,8 +54,45 @@ class PhotoInline(GenericTabularInline):
         return thumbnail(photo)
 
 
+class PhotoAdminForm(forms.ModelForm):
+    """A photo attached to an existing measure, patrol record or complaint step; anything
+    else is refused beside its field."""
+
+    class Meta:
+        model = Photo
+        fields = ["content_type", "object_id", "phase", "image", "caption", "taken_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "content_type" not in self.fields:
+            return
+        models = photo_subject_models()
+        types = ContentType.objects.get_for_models(*models)
+        field = self.fields["content_type"]
+        field.queryset = ContentType.objects.filter(pk__in=[t.pk for t in types.values()])
+        field.error_messages["invalid_choice"] = _("Photos can be attached only to: %(types)s.") % {
+            "types": "、".join(str(model._meta.verbose_name) for model in models)
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        content_type = cleaned.get("content_type")
+        object_id = cleaned.get("object_id")
+        if content_type is None or object_id is None:
+            return cleaned
+        model = content_type.model_class()
+        if model is None or not model._default_manager.filter(pk=object_id).exists():
+            self.add_error(
+                "object_id",
+                _("There is no %(type)s with the id %(id)s.")
+                % {"type": content_type.name, "id": object_id},
+            )
+        return cleaned
+
+
 @admin.register(Photo)
 class PhotoAdmin(HistoryAdmin):
+    form = PhotoAdminForm
     list_display = ["preview", "subject_text", "phase", "caption", "uploaded_by", "uploaded_at"]
     list_filter = ["phase", "content_type"]
     list_select_related = ["content_type", "uploaded_by"]

@@ -59,7 +59,8 @@ class Photo(models.Model):
     def save(self, *args, **kwargs):
         from projects.photos import make_thumbnail
 
-        if self.image and not self.thumbnail:
+        # A new upload (a photo added, or its image replaced) gets its own thumbnail.
+        if self.image and (not self.thumbnail or not self.image._committed):
             make_thumbnail(self)
         super().save(*args, **kwargs)
 

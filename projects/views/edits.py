@@ -1,6 +1,7 @@
 """Editing in the site: a unit editor updates its tasks and files the monthly reports of its
 projects; an administrator may do both for every unit. The server enforces the scope whatever
-the page showed (see projects.access)."""
+the page showed (see projects.access). A task's evidence file replaced or cleared is deleted
+from storage once the change is committed (``projects.stored_files``)."""
 
 import copy
 
@@ -14,6 +15,7 @@ from django.views.generic import FormView, View
 from projects.access import project_for_report, report_for_update, scope_of, task_for_update
 from projects.forms import ProgressReportForm, TaskAdministrationForm, TaskUpdateForm
 from projects.models import Task
+from projects.stored_files import discard_new_files
 
 
 class TaskUpdateView(LoginRequiredMixin, FormView):
@@ -34,6 +36,8 @@ class TaskUpdateView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         if form.save_or_refuse() is None:
+            # Refused after the new evidence file was written: it is no task's evidence.
+            discard_new_files(form.instance, self.task)
             return self.form_invalid(form)
         messages.success(self.request, _("The task “%s” has been updated.") % self.task.content)
         return redirect(self.task.plan.channel)
