@@ -15,6 +15,10 @@ keeps when it was entered (``recorded_at``). The handling's time is the complain
 ``handled_at`` (its handling time counts from receipt to it, and a 考核 deduction goes to the
 assessment of its month); the 考核 step's time is its ``closed_at``.
 
+A complaint's number is the year's next (``Complaint.save``: complaints saved at the same
+moment each get their own). The complaint form refuses the same complaint sent twice by the
+same user within ``DUPLICATE_WINDOW`` (``AlreadyRecorded``: the first is shown instead).
+
 Who may take which step (``may_take_step``): administrators (``edit_any_unit``) every step; the
 editors of the assigned unit (``change_complaint``) the handling of their unit's complaints.
 
@@ -27,6 +31,7 @@ import datetime
 from dataclasses import dataclass
 
 from concurrency.exceptions import RecordModifiedError
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import (
@@ -68,6 +73,20 @@ UNSATISFIED_ITEM_CODE = "E2"  # 投诉处置评价为不满意
 
 # The furthest a deadline may be set after its step: beyond that it is a typo (a year 9999).
 DEADLINE_MAX_DAYS = 366
+
+# The same complaint (these fields) recorded again by the same user this soon after is the form
+# sent twice (a double click, a resent page), not a second complaint.
+DUPLICATE_WINDOW = datetime.timedelta(minutes=1)
+DUPLICATE_FIELDS = (
+    "source",
+    "received_at",
+    "complainant",
+    "contact",
+    "location",
+    "channel_id",
+    "problem_id",
+    "description",
+)
 
 # The step each stage leads to, and the stage a complaint must be at to take it.
 PREVIOUS_STAGE = {
@@ -228,14 +247,51 @@ def _when(at):
 # -- The transitions ------------------------------------------------------------------------
 
 
+class AlreadyRecorded(Exception):
+    """The user recorded the same complaint a moment ago: the form was sent twice."""
+
+    def __init__(self, complaint):
+        super().__init__(complaint.number)
+        self.complaint = complaint
+
+
+def just_recorded(complaint):
+    """The complaint with the same content ``complaint``'s user recorded within
+    ``DUPLICATE_WINDOW``, or None. The user's row is locked first (until the transaction
+    ends), so the same user's submissions are checked one after the other: a second one sent
+    at the same moment waits for the first to be committed, and then finds it."""
+    user_model = get_user_model()
+    list(
+        user_model._base_manager.select_for_update()
+        .filter(pk=complaint.created_by_id)
+        .values_list("pk", flat=True)
+    )
+    return (
+        Complaint.objects.filter(
+            created_by=complaint.created_by_id,
+            steps__stage=Stage.FOUND,
+            steps__recorded_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            **{name: getattr(complaint, name) for name in DUPLICATE_FIELDS},
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 @transaction.atomic
-def open_complaint(user, note="", photos=(), **fields):
+def open_complaint(user, note="", photos=(), refuse_duplicate=False, **fields):
     """Record a complaint at 发现 (found) with its first step, which happened when it was
     received (``received_at``, default now). ``fields`` are Complaint fields (source,
     received_at, location, description, channel, problem, ...); ``photos`` (validated
-    uploads) are attached to the first step as the before-handling photos."""
+    uploads) are attached to the first step as the before-handling photos. With
+    ``refuse_duplicate``, the same complaint recorded by the same user a moment ago
+    (``just_recorded``) raises ``AlreadyRecorded`` instead, nothing written."""
     complaint = Complaint(created_by=_acting(user), **fields)
     complaint.full_clean()
+    if refuse_duplicate and complaint.created_by_id is not None:
+        earlier = just_recorded(complaint)
+        if earlier is not None:
+            raise AlreadyRecorded(earlier)
     complaint._history_user = complaint.created_by
     complaint.save()
     step = ComplaintStep.objects.create(

@@ -6,7 +6,8 @@ from concurrency.fields import AutoIncVersionField
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,9 @@ class Stage(models.TextChoices):
 STAGE_ORDER = [Stage.FOUND, Stage.DISPATCHED, Stage.HANDLED, Stage.EVALUATED, Stage.ASSESSED]
 # Stages at which the work is still to be done: a deadline passed here makes it overdue.
 OPEN_WORK_STAGES = [Stage.FOUND, Stage.DISPATCHED]
+# How many numbers a new complaint draws before giving up, each taken meanwhile by a complaint
+# saved at the same moment.
+NUMBERING_ATTEMPTS = 50
 
 
 class Complaint(models.Model):
@@ -130,9 +134,20 @@ class Complaint(models.Model):
         return f"{self.number} {self.location}"
 
     def save(self, *args, **kwargs):
-        if not self.number:
+        if self.number:
+            return super().save(*args, **kwargs)
+        # The year's highest number + 1. Complaints saved at the same moment draw the same
+        # one: the unique number refuses all but the first, and the others draw again.
+        for attempt in range(1, NUMBERING_ATTEMPTS + 1):
             self.number = self.next_number(self.received_at or timezone.now())
-        super().save(*args, **kwargs)
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                taken = Complaint._base_manager.filter(number=self.number).exists()
+                if not taken or attempt == NUMBERING_ATTEMPTS:
+                    self.number = ""
+                    raise
 
     def get_absolute_url(self):
         return reverse("projects:complaint-detail", args=[self.pk])
@@ -160,8 +175,8 @@ class Complaint(models.Model):
         year = timezone.localtime(when).year if timezone.is_aware(when) else when.year
         prefix = f"TS-{year}-"
         last = (
-            cls.objects.filter(number__startswith=prefix)
-            .order_by("-number")
+            cls._base_manager.filter(number__startswith=prefix)
+            .order_by(Length("number").desc(), "-number")  # TS-2018-10000 after TS-2018-9999
             .values_list("number", flat=True)
             .first()
         )

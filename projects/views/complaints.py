@@ -166,7 +166,8 @@ class ComplaintListView(ListPage):
 
 
 class ComplaintCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    """发现: record a complaint as it comes in, with photos."""
+    """发现: record a complaint as it comes in, with photos. The same complaint sent twice by
+    the same user is recorded once (``open_complaint``'s ``refuse_duplicate``)."""
 
     permission_required = "projects.add_complaint"
     form_class = ComplaintCreateForm
@@ -176,13 +177,27 @@ class ComplaintCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView)
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             complaint = loop.open_complaint(
-                self.request.user, photos=form.cleaned_data["photos"], **fields
+                self.request.user,
+                photos=form.cleaned_data["photos"],
+                refuse_duplicate=True,
+                **fields,
             )
+        except loop.AlreadyRecorded as duplicate:
+            # The form sent twice (a double click, a resent page): show the one recorded.
+            messages.info(
+                self.request,
+                _(
+                    "You recorded this same complaint a moment ago as %(number)s: it is shown "
+                    "here, and was not recorded twice."
+                )
+                % {"number": duplicate.complaint.number},
+            )
+            return redirect(duplicate.complaint)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
         except IntegrityError:
-            # Two complaints recorded at the same moment drew the same number.
+            # Many complaints recorded at the same moment took every number it drew.
             form.add_error(None, _("The complaint could not be numbered: please save again."))
             return self.form_invalid(form)
         messages.success(
