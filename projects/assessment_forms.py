@@ -4,10 +4,11 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from .event_times import BoundedDates
 from .models import AssessmentItem, Channel, Complaint, Deduction, MonthlyAssessment
 
 
-class DeductionForm(forms.ModelForm):
+class DeductionForm(BoundedDates, forms.ModelForm):
     complaint_number = forms.CharField(
         label=_("complaint number"),
         max_length=20,

@@ -9,13 +9,15 @@ from django import forms
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from .event_times import BoundedDates
 from .history import changes_since
 from .models import ProgressReport, Task
 from .months import this_month
 
 
-class VersionedForm(forms.ModelForm):
-    """A ModelForm that refuses to overwrite a newer version of its record."""
+class VersionedForm(BoundedDates, forms.ModelForm):
+    """A ModelForm that refuses to overwrite a newer version of its record. Its dates and
+    times are bounded (``BoundedDates``)."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

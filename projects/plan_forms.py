@@ -20,6 +20,7 @@ from django.forms.utils import ErrorDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .event_times import BoundedDates
 from .forms import DateInput, VersionedForm
 from .history import changes
 from .models import (
@@ -82,12 +83,13 @@ class BookkeepingIsNoChange:
         return [name for name in super().changed_data if name not in BOOKKEEPING]
 
 
-class HistoryStampedForm(RowErrors, BookkeepingIsNoChange, forms.ModelForm):
+class HistoryStampedForm(RowErrors, BookkeepingIsNoChange, BoundedDates, forms.ModelForm):
     """A ModelForm for a record without a version: it carries the id of the record's latest
     history row when the form was opened, and refuses to save over a later one.
 
     ``history_stamps`` ({pk: latest history id}) may be given by a formset that looked them up
-    for all its rows at once; otherwise the form looks its record up itself."""
+    for all its rows at once; otherwise the form looks its record up itself. Its dates are
+    bounded (``BoundedDates``)."""
 
     seen_history = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -1,6 +1,6 @@
 """What the admin modules share: small display helpers, the overdue filter, the source
-fieldset, a form that shows a constraint's message beside its field, and a formset that speaks
-a unique constraint's own words."""
+fieldset, a form that shows a constraint's message beside its field and bounds every date and
+time, and a formset that speaks a unique constraint's own words."""
 
 from django import forms
 from django.contrib import admin
@@ -14,6 +14,8 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from ..event_times import BoundedDates
 
 EMPTY = "-"  # as the admin shows an empty value
 
@@ -192,5 +194,6 @@ class ErrorsBesideFields:
         self.add_error(name, error)
 
 
-class AdminForm(ErrorsBesideFields, forms.ModelForm):
-    """The form of every admin page and inline of the projects app (``HistoryAdmin.form``)."""
+class AdminForm(ErrorsBesideFields, BoundedDates, forms.ModelForm):
+    """The form of every admin page and inline of the projects app (``HistoryAdmin.form``): a
+    constraint's message beside its field, every date and time bounded (``BoundedDates``)."""
