@@ -148,6 +148,13 @@ class SiteRules:
             "healthz": [Case("", reverse("healthz"), table(*[(200, 405)] * 5))],
             # LogoutView takes POST only; logging out shows the logged-out page.
             "logout": [Case("", reverse("logout"), table(*[(405, 200)] * 5))],
+            # Every logged-in user changes their own password (an empty form: its errors).
+            "password_change": [
+                Case("", reverse("password_change"), table((LOGIN, LOGIN), *[(200, 200)] * 4))
+            ],
+            "password_change_done": [
+                Case("", reverse("password_change_done"), table((LOGIN, LOGIN), *[(200, 405)] * 4))
+            ],
             # set_language redirects back (to "/" without a referrer), GET or POST.
             "set_language": [Case("", reverse("set_language"), table(*[(302, 302)] * 5))],
             # The dashboard and its pages.
@@ -526,9 +533,10 @@ class AdminRules:
 # -- The walk -------------------------------------------------------------------------------
 
 
-class UrlWalkTests(EditingTestCase):
-    """Uses EditingTestCase's objects: the 105 task and project are unit A's, the 造贝 task
-    unit B's."""
+class UrlWalkCase(EditingTestCase):
+    """The objects the walk's URLs are built from, and the walk itself (tests/test_csp.py
+    walks the same pages). Uses EditingTestCase's objects: the 105 task and project are unit
+    A's, the 造贝 task unit B's."""
 
     @classmethod
     def setUpClass(cls):
@@ -603,6 +611,8 @@ class UrlWalkTests(EditingTestCase):
                     break
             yield pattern, cases
 
+
+class UrlWalkTests(UrlWalkCase):
     def test_the_walk_finds_the_site_and_admin_patterns(self):
         names = {pattern.name for pattern, _cases in self.walk()}
         for name in (

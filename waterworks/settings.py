@@ -18,6 +18,8 @@ Environment variables:
     EMAIL_USE_TLS, DEFAULT_FROM_EMAIL   how the alert digests are sent (default: printed to
                     the console).
     SITE_URL        the site's address, for links in the digests (default http://127.0.0.1:8000).
+    SESSION_IDLE_HOURS  a login ends after this many hours without a request (default 8).
+    SESSION_MAX_HOURS   and this many hours after logging in, however active (default 24).
 """
 
 import datetime
@@ -80,6 +82,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Pages for a logged-in user are not kept by browsers or proxies; a login ends after
+    # SESSION_IDLE_HOURS idle or SESSION_MAX_HOURS in all (projects.middleware).
+    "projects.middleware.PrivatePagesMiddleware",
+    "projects.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database that cannot be reached: a 503 page, not a 500 (projects.views.errors).
     "projects.middleware.DatabaseOutageMiddleware",
@@ -194,6 +200,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# A login ends after SESSION_IDLE_HOURS without a request (Django's own session expiry, renewed
+# at most every few minutes) and SESSION_MAX_HOURS after logging in, however active; the user
+# is then sent to the login page with a message (projects.session_limits).
+SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", "8"))
+SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "24"))
+SESSION_COOKIE_AGE = round(SESSION_IDLE_HOURS * 3600)
 
 LOGGING = {
     "version": 1,
