@@ -24,6 +24,7 @@ from ..models import (
     Task,
     VillageWork,
 )
+from ..templatetags.charts import bar_class
 from ..templatetags.waterworks import pct, progress, qty, wan
 from ..water_quality import (
     MEASURED,
@@ -93,11 +94,11 @@ class PercentBarColumn(tables.Column):
             return format_html('<span class="na">{}</span>', _("not reported"))
         context = progress(value, getattr(record, "is_overdue", False))
         return format_html(
-            '<div class="progress{}" title="{}"><span style="width:{}%"></span></div>'
+            '<div class="progress{}" title="{}"><span class="{}"></span></div>'
             '<span class="progress-label">{}</span>',
             " overdue" if context["overdue"] else "",
             formatting.percent(value),
-            f"{context['width']:.0f}",
+            bar_class(context["width"]),
             formatting.percent(value),
         )
 

@@ -242,6 +242,31 @@ def _series(frame, series, unit):
     return parts
 
 
+@register.filter
+def bar_class(percent):
+    """The class that gives a progress bar its width, ``pct-0`` … ``pct-100`` (progress.css):
+    the percent clamped to 0–100 and rounded. A class, not a style attribute, which the
+    Content Security Policy would refuse."""
+    try:
+        value = float(percent or 0)
+    except (TypeError, ValueError):
+        value = 0.0
+    if math.isnan(value):
+        value = 0.0
+    return f"pct-{round(min(max(value, 0.0), 100.0))}"
+
+
+@register.simple_tag
+def swatch(color):
+    """A sampling point's colour square: an SVG rectangle filled with ``color`` (an attribute,
+    not a style, so the Content Security Policy lets it through)."""
+    return format_html(
+        '<svg class="swatch" viewBox="0 0 1 1" aria-hidden="true" focusable="false">'
+        '<rect width="1" height="1" fill="{}"/></svg>',
+        color,
+    )
+
+
 @register.simple_tag
 def trend_chart(chart):
     """An indicator's trend as inline SVG (see the module's notes)."""
@@ -251,7 +276,7 @@ def trend_chart(chart):
     }
     opening = format_html(
         '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}" '
-        'font-size="11" font-family="inherit" style="max-width:100%;height:auto">'
+        'font-size="11" font-family="inherit">'
         "<title>{}</title>",
         WIDTH,
         HEIGHT,
