@@ -277,6 +277,12 @@ def _set_text(cell, text):
     cell.data_type = "s"
 
 
+def write_text(cell, text):
+    """Typed text into an openpyxl cell of any workbook the site writes: a text cell, with an
+    apostrophe in front when a spreadsheet would take it for a formula (``neutralise``)."""
+    _set_text(cell, neutralise(str(text)))
+
+
 def _width(text):
     """Rough column width: a Chinese character is as wide as two Latin ones."""
     longest = max((line for line in str(text).splitlines()), key=len, default="")

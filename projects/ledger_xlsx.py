@@ -17,7 +17,8 @@ overdue judged on that day; the 管 sheet also lists the complaints received and
 in the month.
 
 The ledger is a filing document: it is always written in Chinese, whatever the language the
-user reads the site in."""
+user reads the site in. Every text cell goes through ``exports.write_text``: text typed into a
+complaint, a patrol or a report that starts like a formula (= + - @) stays text."""
 
 import io
 
@@ -29,6 +30,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from .exports import write_text
 from .models import Stream
 from .totals import blank_label, missing_text, total_text
 
@@ -111,12 +113,12 @@ class Sheet:
         self.row = HEADER_ROW
         last = get_column_letter(len(columns))
         worksheet.merge_cells(f"A1:{last}1")
-        worksheet["A1"] = title_text(month)
+        write_text(worksheet["A1"], title_text(month))
         worksheet["A1"].font = Font(bold=True, size=14)
         worksheet["A1"].alignment = CENTRED
         worksheet.row_dimensions[1].height = 26
         worksheet.merge_cells(f"A2:{last}2")
-        worksheet["A2"] = line or _("Unit: 10k yuan")
+        write_text(worksheet["A2"], line or _("Unit: 10k yuan"))
         worksheet["A2"].alignment = Alignment(horizontal="right")
         self.header(columns, HEADER_ROW)
         worksheet.freeze_panes = worksheet.cell(row=HEADER_ROW + 1, column=3)
@@ -131,7 +133,8 @@ class Sheet:
     def header(self, columns, row):
         """A bold header row; a column is made wide enough for every block of the sheet."""
         for index, (header, width, _kind) in enumerate(columns, start=1):
-            cell = self.ws.cell(row=row, column=index, value=str(header))
+            cell = self.ws.cell(row=row, column=index)
+            write_text(cell, header)
             cell.font = Font(bold=True)
             cell.fill = HEADER_FILL
             cell.border = BORDER
@@ -143,10 +146,11 @@ class Sheet:
         """A further table below the rows written so far: a bold title (and a note) on their
         own row, then its header; the rows added next follow its ``columns``."""
         self.row += 2
-        cell = self.ws.cell(row=self.row, column=1, value=str(title))
+        cell = self.ws.cell(row=self.row, column=1)
+        write_text(cell, title)
         cell.font = Font(bold=True, size=12)
         if note:
-            self.ws.cell(row=self.row, column=3, value=str(note))
+            write_text(self.ws.cell(row=self.row, column=3), note)
         self.row += 1
         self.columns = columns
         self.header(columns, self.row)
@@ -159,7 +163,11 @@ class Sheet:
             partial = isinstance(value, Partial)
             if value is not None and kind == "money" and not isinstance(value, str):
                 value = float(value)
-            cell = self.ws.cell(row=self.row, column=index, value=value)
+            cell = self.ws.cell(row=self.row, column=index)
+            if isinstance(value, str):
+                write_text(cell, value)
+            else:
+                cell.value = value
             cell.border = BORDER
             cell.alignment = WRAP
             if kind == "money":
