@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id (projects.request_id).
+    "projects.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every response of the site (static files go out before it).
@@ -233,10 +235,43 @@ SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", "8"))
 SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "24"))
 SESSION_COOKIE_AGE = round(SESSION_IDLE_HOURS * 3600)
 
+# Errors are logged with the request's id (projects.request_id) and, when ADMINS is set, mailed
+# to them (with DEBUG off), e.g. ADMINS="运维 <ops@example.gov.cn>,张工 <zhang@example.gov.cn>".
+ADMINS = [
+    (name.strip(), address.strip(" >"))
+    for name, _sep, address in (item.partition("<") for item in env_list("ADMINS"))
+    if address
+]
+SERVER_EMAIL = os.environ.get(
+    "SERVER_EMAIL", os.environ.get("DEFAULT_FROM_EMAIL", "waterworks@localhost")
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "projects.request_id.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "with_request": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "with_request",
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "request_id"],
+        },
+    },
+    "loggers": {
+        "django.request": {"handlers": ["console", "mail_admins"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
@@ -258,6 +293,8 @@ ALERT_DAYS_AHEAD = int(os.environ.get("ALERT_DAYS_AHEAD", "7"))
 # Photos: largest upload accepted, and the measure techniques that need a before and an after
 # photo to be accepted.
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+# A photo's pixels, read from its header before decoding: a small file may claim a huge image.
+PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", "40000000"))
 PHOTOS_REQUIRED_FOR_TECHNIQUES = ["微孔曝气", "生态浮岛"]
 
 # The fee a station is paid for a month, by its maintenance assessment score: see
