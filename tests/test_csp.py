@@ -241,13 +241,25 @@ class ProgressBarTests(TestCase):
 
 
 class SwatchTests(TestCase):
-    def test_it_colours_the_swatch_with_an_svg_fill_not_a_style(self):
+    """A sampling point's colour is a class per colour of the charts' palette."""
+
+    def test_it_has_a_class_for_every_colour_of_the_palette(self):
+        css = Path(finders.find("projects/progress.css")).read_text()
+        rules = dict(re.findall(r"\.swatch-([0-9a-f]{6}) \{ background: (#[0-9a-f]{6}); \}", css))
+        self.assertEqual(rules, {colour[1:]: colour for colour in PALETTE})
+
+    def test_it_colours_the_swatch_with_its_class(self):
         for colour in PALETTE:
             with self.subTest(colour):
                 html = swatch(colour)
-                self.assertIn(f'<rect width="1" height="1" fill="{colour}"/>', html)
+                self.assertEqual(
+                    html, f'<span class="swatch swatch-{colour[1:]}" aria-hidden="true"></span>'
+                )
                 self.assertEqual(inline_code(html), [])
-        self.assertIn("&quot;", swatch('red" onload="alert(1)'))
+        # Not a colour of the form #rrggbb: a plain square, nothing of the value in the page.
+        self.assertEqual(
+            swatch('red" onload="alert(1)'), '<span class="swatch" aria-hidden="true"></span>'
+        )
 
 
 class AllowanceTests(PolicyAssertions, TestCase):

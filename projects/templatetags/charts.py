@@ -8,6 +8,7 @@ band where the water is black-odorous. The SVG scales to its container (``viewBo
 
 import datetime
 import math
+import re
 
 from django import template
 from django.utils import timezone
@@ -258,13 +259,12 @@ def bar_class(percent):
 
 @register.simple_tag
 def swatch(color):
-    """A sampling point's colour square: an SVG rectangle filled with ``color`` (an attribute,
-    not a style, so the Content Security Policy lets it through)."""
-    return format_html(
-        '<svg class="swatch" viewBox="0 0 1 1" aria-hidden="true" focusable="false">'
-        '<rect width="1" height="1" fill="{}"/></svg>',
-        color,
-    )
+    """A sampling point's colour square. Its colour is a class, ``swatch-0072b2`` for #0072b2,
+    one per entry of projects.water_quality.PALETTE in progress.css: a style attribute would
+    be refused by the Content Security Policy."""
+    match = re.fullmatch(r"#([0-9a-fA-F]{6})", color or "")
+    colour_class = f" swatch-{match[1].lower()}" if match else ""
+    return format_html('<span class="swatch{}" aria-hidden="true"></span>', colour_class)
 
 
 @register.simple_tag
