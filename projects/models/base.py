@@ -5,6 +5,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class SourceParagraph(models.Model):
@@ -14,6 +15,8 @@ class SourceParagraph(models.Model):
     article = models.CharField(_("article"), max_length=200)
     number = models.PositiveSmallIntegerField(_("paragraph number"))
     text = models.TextField(_("text"))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "number"]

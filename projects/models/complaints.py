@@ -232,6 +232,9 @@ class ComplaintStep(models.Model):
 
     photos = GenericRelation("Photo", related_query_name="complaint_step")
 
+    # A step's note can be corrected in the admin: who corrected it, and what it said before.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["complaint", "at", "pk"]
         verbose_name = _("complaint step")
