@@ -3,17 +3,26 @@
 No one rises above their own rights through the admin: a user who is not a superuser cannot
 change a superuser in any way (password, groups, flags, unit, deletion), and grants only the
 groups whose permissions they hold themselves; single permissions and superuser status are the
-superusers' to give."""
+superusers' to give.
+
+Accounts keep an audit history: a user's history page lists each change of the account and its
+groups (the role) and, below, each change of the user's unit, with who made it and when. An
+account's earlier version is shown, never restored: restoring it would bring back old flags
+and groups past the rules above."""
 
 from axes.utils import reset as reset_login_attempts
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from ..history import changes
 from ..models import Profile
+from ..models.accounts import one_history_row_per_account
+from .audit import HistoryAdmin, ReadOnlyHistory
 
 
 class ProfileInline(admin.StackedInline):
@@ -28,12 +37,27 @@ class ProfileInline(admin.StackedInline):
     extra = 1
 
 
+class PasswordChangeForm(BaseUserAdmin.change_password_form):
+    """The admin's password form. The history keeps no password: the account's history row
+    says, as its reason, that the password was changed."""
+
+    def save(self, commit=True):
+        self.user._change_reason = gettext("Password changed")
+        return super().save(commit)
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ReadOnlyHistory, HistoryAdmin, BaseUserAdmin):
+    form = BaseUserAdmin.form  # not HistoryAdmin's
+    change_password_form = PasswordChangeForm
+    object_history_template = "admin/auth/user/object_history.html"
+    no_revert_message = _(
+        "An account is not restored from its history. Change it on its page; nothing was saved."
+    )
     inlines = [ProfileInline]
     list_display = [*BaseUserAdmin.list_display, "unit"]
     list_select_related = ["profile__unit"]
@@ -55,6 +79,20 @@ class UserAdmin(BaseUserAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # One history row per save, with the groups as saved (see one_history_row_per_account).
+        with one_history_row_per_account():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The account's changes, and below them the changes of the user's unit."""
+        user_field = str(Profile._meta.get_field("user").verbose_name)
+        unit_changes = changes(Profile.history.filter(user_id=unquote(object_id)))
+        for change in unit_changes:  # whose unit it is goes without saying here
+            change.fields = [row for row in change.fields if str(row[0]) != user_field]
+        context = {"unit_changes": unit_changes, **(extra_context or {})}
+        return super().history_view(request, object_id, context)
 
     def get_inline_instances(self, request, obj=None):
         return super().get_inline_instances(request, obj) if obj is not None else []
@@ -88,8 +126,10 @@ class UserAdmin(BaseUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         """Only a superuser makes superusers or grants single permissions; an administrator
-        (管理员) gives a user a role through its groups."""
-        readonly = list(super().get_readonly_fields(request, obj))
+        (管理员) gives a user a role through its groups. The last login and the date joined
+        are records of events, not settings (the form would also cut their microseconds, so
+        that every save looked like a change of them in the history)."""
+        readonly = [*super().get_readonly_fields(request, obj), "last_login", "date_joined"]
         if not request.user.is_superuser:
             readonly += ["is_superuser", "user_permissions"]
         return readonly
@@ -117,7 +157,7 @@ def grantable_groups(user):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(HistoryAdmin):
     list_display = ["user", "unit"]
     list_filter = [("unit", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "unit"]

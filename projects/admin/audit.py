@@ -3,6 +3,7 @@
 - ``HistoryAdmin``: django-simple-history's admin (a history page per record: who, when, what)
   for every model with history. A save that loses a race to another one (django-concurrency's
   ``RecordModifiedError``) is refused with the form's own conflict message, never a 500.
+  ``ReadOnlyHistory``: its versions are shown, never restored.
 - ``VersionedAdminForm`` / ``VersionedInlineForm``: the site's ``VersionedForm`` for the admin;
   a save based on a stale version is refused and the error lists each change made in between.
 - ``VersionedFields``: adds the hidden ``expected_version`` to an admin's or inline's fields and
@@ -202,6 +203,27 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 helper = self.get_historical_record_context_helper(request, previous)
                 previous.history_delta_changes = helper.context_for_delta_changes(delta)
             previous = current
+
+
+class ReadOnlyHistory:
+    """For a ``HistoryAdmin`` whose records are read in their history, never restored from it
+    (user accounts; complaint steps, whose time the complaint's page moves without a history
+    row): a version's page has no revert button, and a posted revert saves nothing and shows
+    the version again with ``no_revert_message``."""
+
+    no_revert_message = _(
+        "An earlier version is shown, not restored. Change the record on its own page; "
+        "nothing was saved."
+    )
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            self.message_user(request, self.no_revert_message, messages.ERROR)
+            request.method = "GET"
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 # --- bulk changes --------------------------------------------------------------------------

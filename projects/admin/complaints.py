@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ..complaints import with_overdue
 from ..models import Complaint, ComplaintStep, Problem
 from ..queries import count_of, photos_of
-from .audit import HistoryAdmin, VersionedAdminForm, VersionedFields
+from .audit import HistoryAdmin, ReadOnlyHistory, VersionedAdminForm, VersionedFields
 from .base import OverdueFilter, admin_change_link, excerpt
 from .photos import PhotoInline
 
@@ -154,7 +154,7 @@ class ComplaintAdmin(VersionedFields, HistoryAdmin):
 
 
 @admin.register(ComplaintStep)
-class ComplaintStepAdmin(admin.ModelAdmin):
+class ComplaintStepAdmin(ReadOnlyHistory, HistoryAdmin):
     list_display = [
         "complaint_link",
         "stage",

@@ -6,12 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Policy, Project, ResponsibleUnit, SourceParagraph, Task, Technique
 from ..queries import count_of
 from .audit import HistoryAdmin
-from .base import AdminForm, column, excerpt
+from .base import column, excerpt
 
 
 @admin.register(SourceParagraph)
-class SourceParagraphAdmin(admin.ModelAdmin):
-    form = AdminForm
+class SourceParagraphAdmin(HistoryAdmin):
     list_display = ["key", "article", "number", "text_excerpt"]
     list_filter = ["article"]
     search_fields = ["key", "article", "text"]
