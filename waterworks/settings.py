@@ -196,6 +196,9 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# SECURE_SSL_REDIRECT=0 is how the README's production set-up says "the proxy in front redirects
+# HTTP to HTTPS": Django's reminder to redirect (security.W008) is then answered.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT or DEBUG else ["security.W008"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # A load balancer probes /healthz over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
