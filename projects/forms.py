@@ -14,12 +14,22 @@ from .history import changes_since
 from .models import ProgressReport, Task
 from .months import this_month
 
+# The largest number a version or a history row's id can be (a 64-bit integer column): a
+# larger one is no version at all, and would overflow the query that looks for it.
+LARGEST_ID = 2**63 - 1
+
+
+def hidden_id_field():
+    return forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=LARGEST_ID
+    )
+
 
 class VersionedForm(BoundedDates, forms.ModelForm):
     """A ModelForm that refuses to overwrite a newer version of its record. Its dates and
     times are bounded (``BoundedDates``)."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = hidden_id_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
