@@ -108,6 +108,8 @@ class DispatchForm(StepForm):
 
     step = Complaint.Stage.DISPATCHED
     at_label = _("Dispatched at")
+    # The loop bounds the deadline itself: within a year of this step, with its own message.
+    dates_checked_later = ("deadline",)
     field_order = ("at", "assigned_unit", "deadline", "note")
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -152,6 +154,7 @@ class EvaluateForm(StepForm):
 
     step = Complaint.Stage.EVALUATED
     at_label = _("Evaluated at")
+    dates_checked_later = ("new_deadline",)
     field_order = ("at", "satisfaction", "note", "new_deadline")
     RETURN = "return"
 

@@ -2,7 +2,6 @@
 patrol records, complaint steps), with thumbnails, and a read-mostly list of all photos. A photo
 added on its own is attached to one of those records, which must exist."""
 
-from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import Photo
 from ..photos import photo_subject_models
 from .audit import HistoryAdmin
+from .base import AdminForm
 
 
 def thumbnail(photo):
@@ -44,6 +44,7 @@ class PhotoFormSet(BaseGenericInlineFormSet):
 
 class PhotoInline(GenericTabularInline):
     model = Photo
+    form = AdminForm
     formset = PhotoFormSet
     extra = 1
     fields = ["phase", "image", "preview", "caption", "taken_at"]
@@ -54,7 +55,7 @@ class PhotoInline(GenericTabularInline):
         return thumbnail(photo)
 
 
-class PhotoAdminForm(forms.ModelForm):
+class PhotoAdminForm(AdminForm):
     """A photo attached to an existing measure, patrol record or complaint step; anything
     else is refused beside its field."""
 
