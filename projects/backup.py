@@ -28,6 +28,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -186,6 +187,8 @@ def restore_backup(source, replace=False):
                 if wrong:
                     raise BackupError(f"Row counts differ after loading: {wrong}")
         restore_files(archive, manifest, replace)
+    # Content types were recreated: drop the ids this process remembers of them.
+    ContentType.objects.clear_cache()
     return manifest
 
 
