@@ -172,8 +172,17 @@ def restore_backup(source, replace=False):
                         "The database already holds data: restore into an empty, migrated "
                         "database, or pass --replace to empty this one first."
                     )
+                if connection.vendor == "postgresql":
+                    # Deferred foreign-key checks still pending in this transaction would make
+                    # PostgreSQL refuse the TRUNCATE of the flush below: run them now.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 # The backup carries the rows the migrations wrote too (roles, codes, items).
                 call_command("flush", interactive=False, verbosity=0)
+                if connection.vendor == "postgresql":
+                    # Back to checking at commit: loaddata inserts rows before their targets.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                 # The history rows come from the backup: loading must not add its own (setting
                 # many-to-many fields would record a change of every project and post).
                 with history_off():
