@@ -1,13 +1,11 @@
 """django-filter filter sets for every list page."""
 
-import datetime
-
 import django_filters as filters
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .event_times import validate_date_in_range
 from .models import (
     Channel,
     Inspection,
@@ -22,19 +20,10 @@ from .models import (
 YES_NO = (("True", _("Yes")), ("False", _("No")))
 
 
-# The dates a filter accepts: the programme's records start long after 1990; a year like 0001
-# or 9999 is a typo, and would overflow the time-zone arithmetic of the query.
-FILTER_DATES = (datetime.date(1990, 1, 1), datetime.date(2100, 12, 31))
-
-
 def bounded_date_field():
-    first, last = FILTER_DATES
-    return forms.DateField(
-        validators=[
-            MinValueValidator(first, message=_("Enter a date from 1 January 1990 on.")),
-            MaxValueValidator(last, message=_("Enter a date before 2101.")),
-        ]
-    )
+    """A date from 1990 to 2100 (projects.event_times): a year like 0001 or 9999 is a typo, and
+    would overflow the time-zone arithmetic of the query."""
+    return forms.DateField(validators=[validate_date_in_range])
 
 
 class BoundedDateRangeField(filters.fields.DateRangeField):
