@@ -5,34 +5,19 @@ assesses it, the suggested item deducted in station A's monthly assessment; the 
 the five stages with their users; and an overdue complaint stands out on the board."""
 
 import datetime
-import importlib
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from projects import complaints as loop
 from projects.models import AssessmentItem, Channel, Complaint, Deduction, Photo
+from tests.browser import restore_migrated_data
 from tests.photos import jpeg_bytes
 from tests.test_editing import make_role_users
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def restore_migrated_data():
-    """A transactional test empties every table when it ends, the rows data migrations wrote
-    included; post_migrate restores content types and permissions only. Run the logic of
-    migration 0008 again, on its own historical models: the roles with their daily-operations
-    permissions, and the default assessment items (E1, E2, ...)."""
-    migration = importlib.import_module("projects.migrations.0008_daily_operations_data")
-    state = MigrationExecutor(connection).loader.project_state(
-        ("projects", "0008_daily_operations_data")
-    )
-    migration.sync_roles(state.apps, None)
-    migration.load_items(state.apps, None)
 
 
 @pytest.fixture

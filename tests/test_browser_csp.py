@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from projects.models import Channel, PatrolPost, ProgressReport, Project, Task
 from projects.water_quality import PALETTE
+from tests.browser import log_in
 from tests.factories import add_water_records
 from tests.test_browser_editing import ensure_role_groups
 from tests.test_editing import make_role_users
@@ -90,14 +91,6 @@ class PolicyWatch:
         self.page.goto(url)
         self.page.wait_for_load_state("load")
         self.check()
-
-
-def log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def assert_bars_match_their_percent(page):

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from projects.models import Channel, Complaint, Project
+from tests.browser import log_in
 from tests.test_browser_editing import ensure_role_groups
 from tests.test_editing import make_role_users
 
@@ -55,14 +56,6 @@ def world(transactional_db):
         ]
     )
     return world
-
-
-def log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_the_director_reads_black_odorous_names_and_opens_the_overdue_lists(

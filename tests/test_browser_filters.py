@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from projects.models import Channel, Complaint, Project, Stream
+from tests.browser import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,11 +35,7 @@ def viewer(transactional_db):
 
 @pytest.fixture
 def signed_in(live_server, page, viewer):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("viewer")
-    page.get_by_label("密码").fill("viewer-pass-1")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server, "viewer", "viewer-pass-1")
     return page
 
 

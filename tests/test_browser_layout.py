@@ -14,6 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from projects.models import Channel, ProgressReport, Project, Task
+from tests import browser
 from tests.test_browser_editing import ensure_role_groups
 from tests.test_editing import make_role_users
 
@@ -65,11 +66,8 @@ def people(transactional_db):
 
 
 def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(f"{username}-pass-1")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    """The role users of tests.test_editing have the password ``<name>-pass-1``."""
+    browser.log_in(page, live_server, username, f"{username}-pass-1")
 
 
 def screenshot(page, name):

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from projects.models import Channel, Plan
+from tests.browser import log_in
 from tests.test_browser_editing import ensure_role_groups
 from tests.test_editing import make_role_users
 
@@ -22,14 +23,6 @@ def people(transactional_db):
     people = SimpleNamespace()
     make_role_users(people)
     return people
-
-
-def log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_an_administrator_creates_a_channel_and_its_plan(live_server, page, people):

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from projects import complaints as loop
 from projects import roles
 from projects.models import Channel, Complaint, ComplaintStep
+from tests.browser import restore_migrated_data
 from tests.test_editing import make_role_users
 
 CREATE = reverse("projects:complaint-create")
@@ -124,8 +125,6 @@ class ConcurrentSubmissionTests(TransactionTestCase):
     def setUp(self):
         if not Group.objects.filter(name=roles.UNIT_EDITOR).exists():
             # An earlier transactional test emptied the tables the migrations had filled.
-            from tests.test_browser_complaints import restore_migrated_data
-
             restore_migrated_data()
         editors = Group.objects.get(name=roles.UNIT_EDITOR)
         self.clerks = []

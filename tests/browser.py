@@ -1,0 +1,29 @@
+"""What the browser tests share: logging in through the form, and putting back the rows the
+data migrations wrote after a transactional test emptied the tables."""
+
+import importlib
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+def log_in(page, live_server, username, password):
+    """Log in through the site's form, as a person does, and land on the overview."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def restore_migrated_data():
+    """A transactional test empties every table when it ends, the rows data migrations wrote
+    included; post_migrate restores content types and permissions only. Run the logic of
+    migration 0008 again, on its own historical models: the roles with their daily-operations
+    permissions, and the default assessment items (E1, E2, ...)."""
+    migration = importlib.import_module("projects.migrations.0008_daily_operations_data")
+    state = MigrationExecutor(connection).loader.project_state(
+        ("projects", "0008_daily_operations_data")
+    )
+    migration.sync_roles(state.apps, None)
+    migration.load_items(state.apps, None)
