@@ -196,7 +196,7 @@ def project_scale(project):
     batch = getattr(project, "interceptionbatch", None)
     if batch is not None:
         names = [village.name for village in batch.villages.all()]
-        count = batch.village_count
+        count = batch.works_count
         text = ngettext("%(count)s village", "%(count)s villages", count) % {"count": count}
         if names:
             text += _(" (%(named)s named: %(names)s)") % {

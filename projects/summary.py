@@ -63,7 +63,7 @@ def interception_batches():
     return {
         "batches": batches,
         "count": len(batches),
-        "villages": sum(b.village_count for b in batches),
+        "villages": sum(b.works_count for b in batches),
         "investment_wan": known_or_none(investment),
         "investment_wan_total": investment,
     }

@@ -65,6 +65,7 @@ def add_sewer_records(street=None):
         to_manhole="东Y2",
         diameter_mm=600,
         length_m=Decimal("40.00"),
+        area_class="C",
         street=street,
     )
     batch = ImportBatch.objects.create(

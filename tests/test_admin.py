@@ -164,7 +164,7 @@ class AdminTestCase(TestCase):
         )
         Responsibility.objects.create(plan=cls.plan, unit=cls.bureau, duty="牵头实施截污工程")
         cls.batch = InterceptionBatch.objects.create(
-            name="第一批旧村截污", stream=Stream.INTERCEPT, batch_number=1, village_count=2
+            name="第一批旧村截污", stream=Stream.INTERCEPT, batch_number=1, works_count=2
         )
         VillageWork.objects.create(batch=cls.batch, name="甲村", sequence=1)
         PipeSurveyCampaign.objects.create(

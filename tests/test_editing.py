@@ -372,7 +372,7 @@ class HistoryPageTests(EditingTestCase):
         from projects.models import InterceptionBatch
 
         batch = InterceptionBatch.objects.get(batch_number=2)
-        batch.village_count = 13
+        batch.works_count = 13
         batch.save()
         self.client.force_login(self.viewer)
         response = self.client.get(reverse("projects:project-history", args=[batch.pk]))

@@ -181,7 +181,7 @@ class InterceptionTests(FixtureTestCase):
         batch = self.batch(1)
         self.assertEqual(batch.name, "第一批旧村末端截污工程")
         self.assertEqual(batch.investment_wan, Decimal("1800"))
-        self.assertEqual(batch.village_count, 24)
+        self.assertEqual(batch.works_count, 24)
         self.assertEqual(self.named(1), BATCH_1_VILLAGES)
         self.assertCites(batch, "1800万元", "24条旧村末端截污工程", "第一批")
 
@@ -189,7 +189,7 @@ class InterceptionTests(FixtureTestCase):
         batch = self.batch(2)
         self.assertEqual(batch.name, "第二批旧村截污纳管工程")
         self.assertEqual(batch.investment_wan, Decimal("2168"))
-        self.assertEqual(batch.village_count, 12)
+        self.assertEqual(batch.works_count, 12)
         self.assertEqual(self.named(2), BATCH_2_VILLAGES)
         self.assertCites(batch, "2168万元", "12条旧村截污纳管工程", "第二批")
 
@@ -197,7 +197,7 @@ class InterceptionTests(FixtureTestCase):
         batch = self.batch(3)
         self.assertEqual(batch.name, "第三批旧村截污工程")
         self.assertEqual(batch.investment_wan, Decimal("830"))
-        self.assertEqual(batch.village_count, 4)
+        self.assertEqual(batch.works_count, 4)
         self.assertEqual(self.named(3), BATCH_3_VILLAGES)
         self.assertCites(batch, "830万元", "4条旧村截污工程", "第三批")
 
@@ -211,7 +211,7 @@ class InterceptionTests(FixtureTestCase):
         batches = InterceptionBatch.objects.all()
         self.assertEqual(batches.count(), 3)
         self.assertEqual(sum(b.investment_wan for b in batches), Decimal("4798"))
-        self.assertEqual(sum(b.village_count for b in batches), 40)
+        self.assertEqual(sum(b.works_count for b in batches), 40)
         self.assertEqual(VillageWork.objects.count(), 20)
 
     def test_it_cites_each_village_from_a_paragraph_naming_it(self):

@@ -290,7 +290,12 @@ class InspectionImportTests(ImportTestCase):
 
     def test_it_refuses_unknown_codes_unscored_grades_and_disagreeing_segments(self):
         PipeSegment.objects.create(
-            code="XZ-OLD", from_manhole="A", to_manhole="B", diameter_mm=400, length_m=20
+            code="XZ-OLD",
+            from_manhole="A",
+            to_manhole="B",
+            diameter_mm=400,
+            length_m=20,
+            area_class="C",
         )
         rows = [
             "XZ-W001,W001,W002,600,,45.5,,,CCTV,2018-05-20,,,XX,2,12.3,,",  # 2: unknown code

@@ -150,12 +150,12 @@ class ConstraintTests(TestCase):
         )
 
     def test_it_refuses_a_village_twice_in_a_batch_and_an_empty_batch(self):
-        batch = InterceptionBatch.objects.create(name="批", batch_number=7, village_count=2)
+        batch = InterceptionBatch.objects.create(name="批", batch_number=7, works_count=2)
         VillageWork.objects.create(batch=batch, name="甲村")
         self.assert_refused(None, lambda: VillageWork.objects.create(batch=batch, name="甲村"))
         self.assert_refused(
-            "interceptionbatch_village_count_positive",
-            lambda: InterceptionBatch.objects.create(name="空", batch_number=8, village_count=0),
+            "interceptionbatch_works_count_positive",
+            lambda: InterceptionBatch.objects.create(name="空", batch_number=8, works_count=0),
         )
 
     def test_it_explains_a_violation_in_full_clean(self):
@@ -223,7 +223,7 @@ class DerivedFigureTests(TestCase):
 
     def test_it_keeps_batches_in_their_own_stream(self):
         batch = InterceptionBatch.objects.create(
-            name="批次", stream=Stream.SURVEY, batch_number=5, village_count=3
+            name="批次", stream=Stream.SURVEY, batch_number=5, works_count=3
         )
         self.assertEqual(batch.stream, Stream.INTERCEPT)
         survey = PipeSurveyCampaign.objects.create(name="普查", stream=Stream.MANAGE)

@@ -40,6 +40,7 @@ def code(letters, rule_set=CJJ):
 
 
 def make_segment(segment_code, street=None, diameter_mm=600, length_m="40.00", **fields):
+    fields.setdefault("area_class", "C")
     return PipeSegment.objects.create(
         code=segment_code,
         from_manhole=f"{segment_code}-Y1",

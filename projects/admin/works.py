@@ -332,7 +332,7 @@ class VillageWorkFormSet(ConstraintMessageFormSet):
 
     def clean(self):
         super().clean()
-        declared = getattr(self.instance, "village_count", None)
+        declared = getattr(self.instance, "works_count", None)
         if declared is None:
             return
         named = sum(
@@ -372,7 +372,7 @@ class InterceptionBatchAdmin(ProjectAdminBase):
     detail_fieldsets = [
         (
             _("Interception batch"),
-            {"fields": ["batch_number", "village_count", "named_villages", "pipe_length_m"]},
+            {"fields": ["batch_number", "works_count", "named_villages", "pipe_length_m"]},
         )
     ]
     inlines = [VillageWorkInline, ProgressReportInline]
@@ -389,7 +389,7 @@ class InterceptionBatchAdmin(ProjectAdminBase):
     def named_villages(self, obj):
         if obj is None or obj.pk is None:
             return EMPTY
-        return f"{getattr(obj, 'named_count', 0)} / {obj.village_count}"
+        return f"{getattr(obj, 'named_count', 0)} / {obj.works_count}"
 
 
 class VillageWorkAdminForm(AdminForm):
@@ -398,8 +398,8 @@ class VillageWorkAdminForm(AdminForm):
         batch = cleaned.get("batch")
         if batch is not None:
             others = batch.villages.exclude(pk=self.instance.pk).count()
-            if others + 1 > batch.village_count:
-                self.add_error("batch", too_many_villages(others + 1, batch.village_count))
+            if others + 1 > batch.works_count:
+                self.add_error("batch", too_many_villages(others + 1, batch.works_count))
         return cleaned
 
 

@@ -16,17 +16,20 @@ class InterceptionBatchQuerySet(ProjectQuerySet):
 
 
 class InterceptionBatch(Project):
-    """One batch of village interception works. The article often gives the number of villages
-    and names only some of them: ``village_count`` holds the declared total, the named villages
-    are ``villages``."""
+    """One batch of old-village interception works. The article gives the number of works (条,
+    e.g. 24条旧村末端截污工程) and names only some of them, by village or village team:
+    ``works_count`` holds the declared total, the named works are ``villages``. A village may
+    appear in more than one batch (广生五六队, 广生一至四队), so the counts are of works, not of
+    villages."""
 
     batch_number = models.PositiveSmallIntegerField(
         _("batch number"),
         unique=True,
         error_messages={"unique": _("A batch with this number already exists.")},
     )
-    village_count = models.PositiveIntegerField(
-        _("number of villages"), help_text=_("The total the source declares, named or not.")
+    works_count = models.PositiveIntegerField(
+        _("number of interception works"),
+        help_text=_("The total the source declares (条), named or not."),
     )
     pipe_length_m = length_field(_("pipe length (m)"))
 
@@ -42,9 +45,9 @@ class InterceptionBatch(Project):
         constraints = [
             non_negative("pipe_length_m", "interceptionbatch"),
             models.CheckConstraint(
-                condition=Q(village_count__gte=1),
-                name="interceptionbatch_village_count_positive",
-                violation_error_message=_("A batch covers at least one village."),
+                condition=Q(works_count__gte=1),
+                name="interceptionbatch_works_count_positive",
+                violation_error_message=_("A batch holds at least one interception work."),
             ),
         ]
 

@@ -31,11 +31,15 @@ class Plan(Sourced):
         verbose_name=_("channel"),
         error_messages={"unique": _("This channel already has a plan.")},
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
     period_start = models.DateField(_("period start"), null=True, blank=True)
     period_end = models.DateField(_("period end"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
+        help_text=_("Left blank when the source does not state it."),
     )
     compiled_by = models.ForeignKey(
         "ResponsibleUnit",
@@ -71,7 +75,7 @@ class Plan(Sourced):
         ]
 
     def __str__(self):
-        return self.title
+        return self.title or _("Plan for %(channel)s") % {"channel": self.channel.name}
 
     def get_absolute_url(self):
         return reverse("projects:channel-detail", args=[self.channel_id])

@@ -60,11 +60,12 @@ class PipeSegment(models.Model):
     """A pipe between two manholes."""
 
     class AreaClass(models.TextChoices):
-        # K: the importance of the area the pipe runs under (CJJ 181-2012).
-        A = "A", _("A: central business, hospitals, schools, key areas")
-        B = "B", _("B: commercial and dense residential")
-        C = "C", _("C: ordinary residential and industrial")
-        D = "D", _("D: other areas")
+        # K: the area the pipe runs under, the standard's four classes (CJJ 181-2012, table of
+        # the area importance factor K: 10 / 6 / 3 / 0).
+        A = "A", _("A: central business district, or near class-A civil buildings")
+        B = "B", _("B: main traffic road, or near class-B civil buildings")
+        C = "C", _("C: other roads carrying traffic, or near class-C civil buildings")
+        D = "D", _("D: all other areas")
 
     class Soil(models.TextChoices):
         ORDINARY = "ordinary", _("Ordinary soil")
@@ -91,7 +92,7 @@ class PipeSegment(models.Model):
     material = models.CharField(_("material"), max_length=40, blank=True)
     length_m = models.DecimalField(_("length (m)"), max_digits=9, decimal_places=2)
     area_class = models.CharField(
-        _("area class"), max_length=1, choices=AreaClass.choices, default=AreaClass.C
+        _("area class"), max_length=1, choices=AreaClass.choices
     )
     soil = models.CharField(_("soil"), max_length=20, choices=Soil.choices, default=Soil.ORDINARY)
     street = models.ForeignKey(
@@ -231,6 +232,13 @@ class SegmentScore(models.Model):
     k = models.DecimalField("K", max_digits=5, decimal_places=2)
     e = models.DecimalField("E", max_digits=5, decimal_places=2)
     t = models.DecimalField("T", max_digits=5, decimal_places=2)
+    # What RI used of K, E and T: 0 where the standard's gates close (K, E when F < 4; T when
+    # F = 0).
+    k_used = models.DecimalField(_("K used in RI"), max_digits=5, decimal_places=2, default=0)
+    e_used = models.DecimalField(_("E used in RI"), max_digits=5, decimal_places=2, default=0)
+    t_used = models.DecimalField(_("T used in RI"), max_digits=5, decimal_places=2, default=0)
+    # Blank when the scores follow the standard literally; else the deviations chosen.
+    deviations = models.CharField(_("deviations from the standard"), max_length=200, blank=True)
     ri = models.DecimalField("RI", max_digits=6, decimal_places=2, db_index=True)
     mi = models.DecimalField("MI", max_digits=6, decimal_places=2, db_index=True)
     repair_priority = models.CharField(_("repair priority"), max_length=10)

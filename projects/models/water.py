@@ -131,6 +131,8 @@ class Judgement(models.Model):
     )
     point_grades = models.JSONField(_("grade of each point"), default=dict)
     sample_count = models.PositiveIntegerField(_("samples used"), default=0)
+    # Blank when graded by the guide's rules literally; else the deviations chosen.
+    deviations = models.CharField(_("deviations from the guide"), max_length=200, blank=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
 
     class Meta:

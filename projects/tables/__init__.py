@@ -457,8 +457,8 @@ class BatchTable(tables.Table):
     batch_number = tables.Column(footer=_("Total"))
     name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
     investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"), total=True)
-    village_count = tables.Column(
-        footer=lambda table: sum(row.village_count for row in table.data),
+    works_count = tables.Column(
+        footer=lambda table: sum(row.works_count for row in table.data),
         attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
     )
     named_count = tables.Column(verbose_name=_("Named villages"), attrs={"td": {"class": "num"}})
@@ -471,7 +471,7 @@ class BatchTable(tables.Table):
             "batch_number",
             "name",
             "investment_wan",
-            "village_count",
+            "works_count",
             "named_count",
             "status",
             "percent",
@@ -479,7 +479,7 @@ class BatchTable(tables.Table):
         order_by = ("batch_number",)
 
     def render_named_count(self, value, record):
-        return _("%(named)s of %(total)s named") % {"named": value, "total": record.village_count}
+        return _("%(named)s of %(total)s named") % {"named": value, "total": record.works_count}
 
     def value_named_count(self, value):
         return value
