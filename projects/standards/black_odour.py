@@ -14,39 +14,65 @@ NH₃-N, mg/L                   8.0–15           > 15
 
 (*) water shallower than 25 cm: the limit is 40 % of the depth.
 
+The guide's judgement rules, as this module applies them by default:
+
+- **A point** (某检测点1项指标60%以上频次或不少于2项指标30%以上频次为重度黑臭，否则可认定为
+  轻度黑臭): severe when one indicator has ≥ 60 % of its readings severe, or two indicators
+  ≥ 30 % each; otherwise light, when the point is black-odorous at all — at least one reading of
+  one indicator light or worse; with no such reading (or no readings) not black-odorous.
+  NH₃-N 16, 16, 5, 5, 5 mg/L: 40 % severe, one indicator → light.
+- **Severe stretches** (连续3个以上检测点为重度黑臭的，检测点之间的区域应认定为重度黑臭):
+  ``severe_stretches`` finds the runs of ≥ 3 consecutive severe points, ordered by their
+  distance from the channel's upstream end, and gives the stretch between the first and the
+  last of each run.
+- **A water body** (水体60%以上的检测点被认定为重度黑臭的，整个水体为重度黑臭): severe when
+  ≥ 60 % of its points are severe. The guide gives a severe stretch no further effect, so a
+  stretch does not make the water body severe.
+
+Deviations from the guide are options, off by default, each named by a stable key (``OPTIONS``;
+``with_options`` turns them on, ``deviations(rules)`` names those of any rule set, including
+changed guide numbers, so a result graded with them can say so):
+
+- ``light_by_shares``: a point is light only when ≥ 60 % of one indicator's readings, or ≥ 30 %
+  of two indicators', are light or worse — the product's former rule; the guide has no share
+  rule for light. With it NH₃-N 16, 16, 5, 5, 5 mg/L grades the point not black-odorous.
+
 What the guide leaves open, and the choice made here (every one configurable in
 ``projects.standards.config.BlackOdourRules``; defaults in brackets):
 
 - **Boundary values** [every boundary value is light]: the light ranges are closed at both ends
   and the severe ranges strict — transparency 25 and 10 light, 9.9 severe; DO 2.0 and 0.2
   light, 2.01 clear, 0.19 severe; ORP 50 and −200 light, −200.1 severe; NH₃-N 8.0 and 15.0
-  light, 7.99 clear, 15.1 severe.
+  light, 7.99 clear, 15.1 severe. "60%以上" and "3个以上" include the number itself (≥).
 - **Shallow water** [both limits scale with depth]: when ``depth_cm`` is given and below 25 cm
   the light limit is 40 % of the depth and the severe limit 16 % of it (the 10 cm limit scaled
   as the 25 cm one is: 10/25 × 40 %), same inclusivity. Depth 20 cm: 8.0 light, 8.1 clear,
   3.2 light, 3.1 severe. A depth of 25 cm or more, or none, uses 25/10 cm.
 - **A reading** is graded per measured indicator; ``overall`` is the worst of them, NONE when
   nothing was measured or nothing reaches light. Unmeasured indicators (None) are left out.
-- **A point** [shares over the readings measuring each indicator]: severe when one indicator
-  has ≥ 60 % of its readings severe or two indicators ≥ 30 % each; *black-odorous at all* when
-  the same shares hold for readings graded light or worse (the guide says only "otherwise
-  light"); else NONE. No readings: NONE.
-- **A water body** [any point]: severe when ≥ 60 % of its points are severe; else light when
-  any point is light or severe (a share, 0 = any); else NONE. No points: NONE.
+- **A point's shares** are counted over the readings that measured each indicator.
+- **The order of points** is their distance from the upstream end (chainage); a point without
+  one cannot be placed, and ``severe_stretches`` refuses it rather than guess. Points at the same
+  distance are one place: it continues a run only when all of them are severe.
+- **A water body** is light, when not severe, if any point is light or severe (a share, 0 =
+  any); else NONE. No points: NONE.
 - **Enough data**: the guide asks for ≥ 3 points and ≥ 3 rounds; ``judgement_is_sufficient``
   lets the caller warn when the data is thinner. The grading itself still runs on what there is.
 
 Inputs may be int, float, ``Decimal`` or None; floats are taken by their shortest repr and all
-comparisons are exact. NaN, infinities and negative transparency, DO, NH₃-N or depth raise
-``ValueError``; a depth of 0 too.
+comparisons are exact. NaN, infinities and negative transparency, DO, NH₃-N, depth or distance
+raise ``ValueError``; a depth of 0 too.
 
-Every function is monotone: a worse reading (lower transparency, DO or ORP, higher NH₃-N)
-never gives a better grade of reading, point or water body (property-tested).
+Every function is monotone, under the guide's rules and with every option: a worse reading
+(lower transparency, DO or ORP, higher NH₃-N) never gives a better grade of reading, point or
+water body, and a worse point never removes a severe stretch (property-tested).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -55,14 +81,20 @@ from fractions import Fraction
 from .config import BLACK_ODOUR, BlackOdourRules, IndicatorLimits
 
 __all__ = [
+    "DEVIATIONS",
     "INDICATORS",
+    "OPTIONS",
     "Grade",
     "ReadingGrade",
+    "SevereStretch",
+    "deviations",
     "grade_point",
     "grade_reading",
     "grade_water_body",
     "judgement_is_sufficient",
+    "severe_stretches",
     "transparency_limits",
+    "with_options",
 ]
 
 # ReadingGrade's indicator fields, in the guide's order.
@@ -204,8 +236,10 @@ def grade_point(readings: Iterable[ReadingGrade], rules: BlackOdourRules | None 
     """Grade a sampling point from the graded readings taken there (all rounds).
 
     Severe when one indicator has ≥ 60 % of its readings severe, or two indicators ≥ 30 %
-    each; light when the same holds for readings light or worse; else NONE. Each indicator's
-    share is over the readings in which it was measured; no readings → NONE."""
+    each; otherwise light when any reading of any indicator is light or worse (the guide's
+    否则可认定为轻度黑臭); else NONE. Each indicator's share is over the readings in which it was
+    measured; no readings → NONE. With ``point_light_by_shares`` (a deviation from the guide)
+    light needs the same shares of readings light or worse."""
     rules = rules or BLACK_ODOUR
     readings = list(readings)
     severe_counts, light_counts = [], []
@@ -222,14 +256,62 @@ def grade_point(readings: Iterable[ReadingGrade], rules: BlackOdourRules | None 
         rules.point_pair_count,
     ):
         return Grade.SEVERE
-    if _shares_reach(
-        light_counts,
-        rules.point_light_single_share,
-        rules.point_light_pair_share,
-        rules.point_pair_count,
-    ):
-        return Grade.LIGHT
-    return Grade.NONE
+    if rules.point_light_by_shares:
+        black = _shares_reach(
+            light_counts,
+            rules.point_light_single_share,
+            rules.point_light_pair_share,
+            rules.point_pair_count,
+        )
+    else:
+        black = any(hits for hits, _total in light_counts)
+    return Grade.LIGHT if black else Grade.NONE
+
+
+@dataclass(frozen=True)
+class SevereStretch:
+    """A severe stretch: from ``start_m`` to ``end_m`` (distances from the channel's upstream
+    end, as Decimals), between the severe points ``points`` (their keys, upstream first)."""
+
+    start_m: Decimal
+    end_m: Decimal
+    points: tuple
+
+
+def severe_stretches(points, rules: BlackOdourRules | None = None) -> list[SevereStretch]:
+    """The guide's severe stretches (连续3个以上检测点为重度黑臭的，检测点之间的区域应认定为
+    重度黑臭) among ``points``, an iterable of ``(key, chainage_m, grade)``: every run of ≥ 3
+    (``reach_severe_points``) consecutive severe points, ordered by their distance from the
+    upstream end, gives the stretch between its first and last point. Upstream first.
+
+    A point without a distance (None) raises ``ValueError``: where it lies is unknown, and the
+    rule cannot be applied to it; the caller leaves it out and says so. Points at the same
+    distance continue a run only when all of them are severe (their order is unknown)."""
+    rules = rules or BLACK_ODOUR
+    placed = []
+    for key, chainage, grade in points:
+        distance = _number(chainage, f"the distance of point {key!r}", non_negative=True)
+        if distance is None:
+            raise ValueError(f"Point {key!r} has no distance from the upstream end.")
+        placed.append((distance, key, Grade(grade)))
+    placed.sort(key=lambda point: point[0])
+
+    stretches, run = [], []
+
+    def close_run():
+        if run and sum(len(place) for place in run) >= rules.reach_severe_points:
+            keys = tuple(key for place in run for _distance, key, _grade in place)
+            stretches.append(SevereStretch(run[0][0][0], run[-1][0][0], keys))
+
+    for _distance, place in itertools.groupby(placed, key=lambda point: point[0]):
+        place = list(place)
+        if all(grade >= Grade.SEVERE for _d, _key, grade in place):
+            run.append(place)
+        else:
+            close_run()
+            run = []
+    close_run()
+    return stretches
 
 
 def grade_water_body(point_grades: Iterable[Grade], rules: BlackOdourRules | None = None) -> Grade:
@@ -256,3 +338,84 @@ def judgement_is_sufficient(
     The grading functions work on less; the caller should warn."""
     rules = rules or BLACK_ODOUR
     return point_count >= rules.minimum_points and round_count >= rules.minimum_rounds
+
+
+# --- deviations from the guide ------------------------------------------------------------------
+
+# The options, each a deviation from the guide: key → the rule fields it sets.
+OPTIONS = {"light_by_shares": {"point_light_by_shares": True}}
+
+# Every deviation ``deviations`` can name, in the order it names them.
+DEVIATIONS = (
+    "light_by_shares",  # the option: light needs 60 % / 30 % of readings light or worse
+    "point_severe_shares",  # a point's severe shares other than 60 % / 30 % of 2 indicators
+    "reach_points",  # a severe stretch needs other than 3 consecutive severe points
+    "body_severe_share",  # a water body's severe share other than 60 % of its points
+    "limits",  # the indicator limits of table 1 or the 25 cm / 40 % of shallow water changed
+    "minimum_data",  # fewer than 3 points or 3 rounds asked for
+)
+
+# The guide's own numbers, to tell a changed rule set from it (not the defaults of
+# ``BlackOdourRules``, which could be changed themselves).
+_GUIDE_LIMITS = {
+    "transparency": (25, 10, False),
+    "dissolved_oxygen": (Decimal("2.0"), Decimal("0.2"), False),
+    "orp": (50, -200, False),
+    "ammonia": (Decimal("8.0"), 15, True),
+}
+
+
+def _same(value, guide) -> bool:
+    return _share(value) == _share(guide)
+
+
+def with_options(options: Iterable[str], rules: BlackOdourRules | None = None) -> BlackOdourRules:
+    """``rules`` (default: the guide's) with the options ``options`` (keys of ``OPTIONS``) on.
+    An unknown key raises ``ValueError``; blank ones are ignored."""
+    rules = rules or BLACK_ODOUR
+    changes = {}
+    for option in options:
+        option = option.strip()
+        if not option:
+            continue
+        if option not in OPTIONS:
+            known = ", ".join(OPTIONS)
+            raise ValueError(f"Unknown black-odour option {option!r}: the options are {known}.")
+        changes.update(OPTIONS[option])
+    return dataclasses.replace(rules, **changes) if changes else rules
+
+
+def deviations(rules: BlackOdourRules | None = None) -> tuple[str, ...]:
+    """The deviations of ``rules`` from the guide, as keys of ``DEVIATIONS`` in that order; ()
+    for the guide's rules. The choices the guide leaves open (boundary values, the severe limit
+    in shallow water, when a water body is light) are not deviations."""
+    rules = rules or BLACK_ODOUR
+    found = set()
+    if rules.point_light_by_shares:
+        found.add("light_by_shares")
+    if not (
+        _same(rules.point_severe_single_share, Decimal("0.6"))
+        and _same(rules.point_severe_pair_share, Decimal("0.3"))
+        and rules.point_pair_count == 2
+    ):
+        found.add("point_severe_shares")
+    if rules.reach_severe_points != 3:
+        found.add("reach_points")
+    if not _same(rules.body_severe_share, Decimal("0.6")):
+        found.add("body_severe_share")
+    limits_changed = not (
+        _same(rules.shallow_depth_cm, 25) and _same(rules.shallow_light_fraction, Decimal("0.4"))
+    )
+    for name, (light, severe, higher_is_worse) in _GUIDE_LIMITS.items():
+        limits = getattr(rules, name)
+        if not (
+            _same(limits.light, light)
+            and _same(limits.severe, severe)
+            and limits.higher_is_worse == higher_is_worse
+        ):
+            limits_changed = True
+    if limits_changed:
+        found.add("limits")
+    if rules.minimum_points < 3 or rules.minimum_rounds < 3:
+        found.add("minimum_data")
+    return tuple(key for key in DEVIATIONS if key in found)

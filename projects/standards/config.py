@@ -7,6 +7,12 @@ CJJ 181 defect-code table ``CJJ181_CODES``. The functions of ``black_odour`` and
 take ``rules=`` (default: these) and ``codes=`` (default: the table); to change a rule, pass
 ``dataclasses.replace(CJJ181, merge_policy="sum")`` and so on, never edit the functions.
 
+``BLACK_ODOUR`` follows the guide literally where the guide speaks, and makes a documented
+choice only where it is silent (boundary values, shallow water's severe limit). Where the product
+once departed from the guide's words, the departure is kept as a named option that is off by
+default (``point_light_by_shares``); ``black_odour.deviations(rules)`` names every departure of a
+rule set from the guide, so that a result graded with one is labelled as such.
+
 Numbers may be given as int, float or ``Decimal``: the functions convert them
 exactly (a float through its shortest repr, so ``0.2`` means 0.2, not 0.2000000000000000111),
 and compare and compute exactly (``Decimal`` / ``Fraction``), so a boundary is never missed by a
@@ -78,20 +84,36 @@ class BlackOdourRules:
     shallow_light_fraction: Number = Decimal("0.4")
     shallow_severe_fraction: Number = Decimal("0.16")
 
-    # A sampling point (guide: 某检测点1项指标60%以上频次或不少于2项指标30%以上频次为重度黑臭).
-    # Each indicator's share is counted over the readings in which it was measured. A point is
-    # severe when ≥ ``point_severe_single_share`` of one indicator's readings are severe, or
-    # ≥ ``point_severe_pair_share`` of each of ``point_pair_count`` indicators'. The guide says
-    # "otherwise light" without saying when a point is black-odorous at all; choice: the same
-    # shares applied to readings graded light or worse. Every share test also needs at least one
-    # such reading, so a share of 0 means "any reading".
+    # A sampling point (guide: 某检测点1项指标60%以上频次或不少于2项指标30%以上频次为重度黑臭，
+    # 否则可认定为轻度黑臭). Each indicator's share is counted over the readings in which it was
+    # measured. A point is severe when ≥ ``point_severe_single_share`` of one indicator's readings
+    # are severe, or ≥ ``point_severe_pair_share`` of each of ``point_pair_count`` indicators'
+    # ("60%以上" read as ≥ 60 %, 以上 including the number itself). Otherwise, by the guide, it is
+    # light — when it is black-odorous at all, i.e. at least one reading of one indicator is light
+    # or worse; with no such reading it is not black-odorous.
+    #
+    # ``point_light_by_shares`` (option "light_by_shares", a deviation from the guide, off by
+    # default): a point is light only when ≥ ``point_light_single_share`` of one indicator's
+    # readings, or ≥ ``point_light_pair_share`` of each of ``point_pair_count`` indicators', are
+    # light or worse — the product's former rule, which the guide does not have: with it NH₃-N
+    # 16, 16, 5, 5, 5 mg/L (two readings severe) grades the point not black-odorous, where the
+    # guide makes it light. Every share test needs at least one such reading, so a share of 0
+    # means "any reading".
     point_severe_single_share: Number = Decimal("0.6")
     point_severe_pair_share: Number = Decimal("0.3")
+    point_pair_count: int = 2
+    point_light_by_shares: bool = False
     point_light_single_share: Number = Decimal("0.6")
     point_light_pair_share: Number = Decimal("0.3")
-    point_pair_count: int = 2
 
-    # A water body (guide: 60%以上检测点为重度黑臭则为重度黑臭). Severe when ≥
+    # Severe stretches (guide: 连续3个以上检测点为重度黑臭的，检测点之间的区域应认定为重度黑臭):
+    # ≥ ``reach_severe_points`` consecutive severe points, in their order along the channel (the
+    # distance from its upstream end), make the stretch between the first and the last of them
+    # severe. The guide says nothing more of such a stretch: it does not change the grade of the
+    # water body, which stays the share rule below.
+    reach_severe_points: int = 3
+
+    # A water body (guide: 水体60%以上的检测点被认定为重度黑臭的，整个水体为重度黑臭). Severe when ≥
     # ``body_severe_share`` of its points are severe; otherwise light when ≥ ``body_light_share``
     # of its points are light or severe, 0 (default) meaning "any point"; otherwise not
     # black-odorous. No points: not black-odorous.
