@@ -4,8 +4,20 @@ A channel's *rounds* are the distinct local (``settings.TIME_ZONE``, Asia/Shangh
 which any of its points was sampled. A judgement rests on the latest ``minimum_rounds`` of them
 (3, ``projects.standards.config.BLACK_ODOUR``): each reading of those days is graded, each point
 from its readings, the channel from its points (``projects.standards.black_odour``). A new
-``Judgement`` is stored only when the grade or the rounds differ from the channel's latest one,
-so the judgements of a channel read as its history.
+``Judgement`` is stored only when the grade, the rounds, a point's grade or the rules' deviations
+from the guide differ from the channel's latest one, so the judgements of a channel read as its
+history.
+
+The rules are the guide's, literally, unless the ``BLACK_ODOUR_OPTIONS`` setting names options
+(``projects.standards.black_odour.OPTIONS``), each a deviation from the guide. A judgement stores
+the deviations it was graded with (``Judgement.deviations``, comma-separated keys; blank: the
+guide), and the channel page labels its grade as deviating from the guide when there are any.
+
+The channel page also shows the guide's severe stretches (three or more consecutive severe
+points), from the latest judgement's point grades and each point's distance from the upstream
+end (``SamplingPoint.chainage_m``). ``sequence`` is not an order along the channel: it defaults
+to 0 and the sample import numbers new points in the order the file names them, so a point
+without a distance is named as not placed rather than guessed at.
 
 Regrading in bulk costs three queries whatever the number of channels: the samples of each
 channel's latest rounds (a ``DENSE_RANK`` window over the local date, so the database picks the
@@ -20,7 +32,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Window
+from django.db.models import F, OuterRef, Subquery, Window
 from django.db.models.functions import DenseRank, TruncDate
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -28,12 +40,14 @@ from django.utils.translation import gettext_lazy as _
 from .models import Channel, Judgement, Sample, SamplingPoint
 from .standards.black_odour import (
     Grade,
+    deviations,
     grade_point,
     grade_reading,
     grade_water_body,
     judgement_is_sufficient,
+    severe_stretches,
+    with_options,
 )
-from .standards.config import BLACK_ODOUR
 
 LOCAL_ZONE = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
@@ -42,6 +56,13 @@ READING_FIELDS = ("transparency_cm", "do_mg_l", "orp_mv", "nh3n_mg_l", "depth_cm
 
 # How many of a channel's latest rounds its charts show.
 CHART_ROUNDS = 20
+
+
+def configured_rules():
+    """The black-odour rules in force: the guide's, with the options the
+    ``BLACK_ODOUR_OPTIONS`` setting names (each a deviation from the guide). An unknown option
+    raises ``ValueError``."""
+    return with_options(getattr(settings, "BLACK_ODOUR_OPTIONS", ()))
 
 
 def local_day():
@@ -81,6 +102,7 @@ class Grading:
     rounds: list  # dates, oldest first
     point_grades: dict  # {point_id: Grade}
     sample_count: int
+    deviations: tuple = ()  # keys of black_odour.DEVIATIONS; (): the guide's rules
 
     def as_judgement(self, channel_id):
         return Judgement(
@@ -89,6 +111,7 @@ class Grading:
             rounds=[day.isoformat() for day in self.rounds],
             point_grades={str(pk): grade.value_name for pk, grade in self.point_grades.items()},
             sample_count=self.sample_count,
+            deviations=",".join(self.deviations),
         )
 
 
@@ -105,20 +128,27 @@ def grade_rows(rows, rules=None):
         rounds=sorted(days),
         point_grades=point_grades,
         sample_count=sum(len(graded) for graded in readings.values()),
+        deviations=deviations(rules),
     )
 
 
 def regrade(channel_ids=None, rules=None):
     """Grade the channels ``channel_ids`` (None: every channel) from their latest rounds and
-    store a judgement for each whose grade or rounds changed. Channels without samples are
-    left alone (they keep their recorded condition). Returns the judgements written."""
-    rules = rules or BLACK_ODOUR
+    store a judgement for each whose grade, rounds, point grades or deviations from the guide
+    changed. Channels without samples are left alone (they keep their recorded condition).
+    ``rules`` default to ``configured_rules()``. Returns the judgements written."""
+    rules = rules or configured_rules()
     samples = Sample.objects.all()
-    channels = Channel.objects.order_by()
+    latest_of_channel = Judgement.objects.filter(channel=OuterRef("channel")).order_by(
+        "-computed_at", "-pk"
+    )
+    judgements = Judgement.objects.order_by().filter(
+        pk=Subquery(latest_of_channel.values("pk")[:1])
+    )
     if channel_ids is not None:
         channel_ids = list(channel_ids)
         samples = samples.filter(point__channel_id__in=channel_ids)
-        channels = channels.filter(pk__in=channel_ids)
+        judgements = judgements.filter(channel_id__in=channel_ids)
     rows = defaultdict(list)
     latest_samples = in_latest_rounds(samples, rules.minimum_rounds).values_list(
         "channel_pk", "point_id", "day", *READING_FIELDS
@@ -129,17 +159,23 @@ def regrade(channel_ids=None, rules=None):
         return []
     with transaction.atomic():
         latest = {
-            pk: (grade, rounds)
-            for pk, grade, rounds in channels.with_condition()
-            .filter(condition_judged=True)
-            .values_list("pk", "judged_grade", "judged_rounds")
+            channel_id: tuple(judged)
+            for channel_id, *judged in judgements.values_list(
+                "channel_id", "grade", "rounds", "point_grades", "deviations"
+            )
         }
-        judgements = []
+        written = []
         for channel_id, channel_rows in rows.items():
             judgement = grade_rows(channel_rows, rules).as_judgement(channel_id)
-            if latest.get(channel_id) != (judgement.grade, judgement.rounds):
-                judgements.append(judgement)
-        return Judgement.objects.bulk_create(judgements, batch_size=1000)
+            judged = (
+                judgement.grade,
+                judgement.rounds,
+                judgement.point_grades,
+                judgement.deviations,
+            )
+            if latest.get(channel_id) != judged:
+                written.append(judgement)
+        return Judgement.objects.bulk_create(written, batch_size=1000)
 
 
 def regrade_channels(channel_ids=None, rules=None):
@@ -159,6 +195,28 @@ MEASURED = _("measured")
 RECORDED = _("recorded")
 MEASURED_TITLE = _("From the latest black-odour judgement of the samples:")
 RECORDED_TITLE = _("As recorded: no samples judged yet.")
+
+
+# What each deviation from the guide (``black_odour.DEVIATIONS``) means, as the pages say it.
+DEVIATION_LABELS = {
+    "light_by_shares": _(
+        "a point is light only when 60 per cent of one indicator's readings, or 30 per cent of "
+        "two indicators', are light or worse"
+    ),
+    "point_severe_shares": _(
+        "a point is severe by other shares than the guide's 60 and 30 per cent"
+    ),
+    "reach_points": _("a severe stretch needs another number of consecutive severe points than 3"),
+    "body_severe_share": _("a water body is severe by another share of points than 60 per cent"),
+    "limits": _("indicator limits other than the guide's"),
+    "minimum_data": _("fewer sampling points or rounds than the guide's 3 are asked for"),
+}
+
+
+def deviation_labels(value):
+    """The labels of the deviations stored in a ``Judgement.deviations`` value (comma-separated
+    keys; an unknown key is shown as it is)."""
+    return [DEVIATION_LABELS.get(key, key) for key in value.split(",") if key]
 
 
 def condition_label(value):
@@ -194,7 +252,7 @@ class Indicator:
 
 
 def indicators(rules=None):
-    rules = rules or BLACK_ODOUR
+    rules = rules or configured_rules()
     return [
         Indicator("transparency_cm", _("Transparency"), "cm", rules.transparency),
         Indicator("do_mg_l", _("Dissolved oxygen"), "mg/L", rules.dissolved_oxygen),
@@ -252,11 +310,69 @@ def build_charts(points, samples, rules=None):
     return charts
 
 
+def metres(value):
+    """A distance in metres as the page writes it: 860, 120.5 (no trailing zeros)."""
+    return f"{value.normalize():f}" if value is not None else ""
+
+
+@dataclass
+class Stretch:
+    """A severe stretch as the page shows it: from and to (m) and the points' names."""
+
+    start: str
+    end: str
+    points: str  # names, upstream first, joined with 、
+
+
+@dataclass
+class Reach:
+    """The guide's reach rule applied to a judgement: its severe stretches, the judged points
+    that have no distance from the upstream end (``unplaced``, names), and whether those make
+    the stretches undetermined (a point not severe there might lie between severe ones)."""
+
+    stretches: list
+    unplaced: str
+    undetermined: bool
+
+
+def judged_reach(points, point_grades, rules=None):
+    """The reach rule on ``points`` (SamplingPoints) with the grades ``point_grades`` of a
+    judgement ({str(pk): grade value}). Points without a grade in the judgement had no reading
+    in its rounds and take no part. A judged point without ``chainage_m`` cannot be placed: it
+    is named; when it is not severe it could break any run, so no stretch is determined (the
+    rule is not applied on a guess); a severe one cannot break a run, and the stretches of the
+    placed points stand."""
+    placed, unplaced = [], []
+    for point in points:
+        value = point_grades.get(str(point.pk))
+        if value is None:
+            continue
+        grade = Grade.from_value_name(value)
+        if point.chainage_m is None:
+            unplaced.append((point, grade))
+        else:
+            placed.append((point, point.chainage_m, grade))
+    undetermined = any(grade < Grade.SEVERE for _point, grade in unplaced)
+    stretches = [] if undetermined else severe_stretches(placed, rules)
+    return Reach(
+        stretches=[
+            Stretch(metres(s.start_m), metres(s.end_m), "、".join(p.name for p in s.points))
+            for s in stretches
+        ],
+        unplaced="、".join(point.name for point, _grade in unplaced),
+        undetermined=undetermined,
+    )
+
+
 @dataclass
 class PointRow:
     point: SamplingPoint
     color: str
     grade: str | None  # Judgement.Grade value; None: no reading in the judged rounds
+
+    @property
+    def distance(self):
+        return metres(self.point.chainage_m)
 
     def get_grade_display(self):
         return Judgement.Grade(self.grade).label if self.grade else None
@@ -265,9 +381,10 @@ class PointRow:
 def channel_water_quality(channel, rules=None):
     """The channel page's water-quality section for ``channel`` (from
     ``Channel.objects.with_condition()``): its condition, its points with their latest grades, the
-    latest judgement, whether it rests on enough data, and the trend charts of the latest
-    ``CHART_ROUNDS`` rounds. Three queries, whatever the number of samples."""
-    rules = rules or BLACK_ODOUR
+    latest judgement, whether it rests on enough data, the deviations from the guide it was
+    graded with, its severe stretches, and the trend charts of the latest ``CHART_ROUNDS``
+    rounds. Three queries, whatever the number of samples."""
+    rules = rules or configured_rules()
     points = list(SamplingPoint.objects.filter(channel=channel).order_by("sequence", "name"))
     judgement = channel.judgements.order_by("-computed_at", "-pk").first()
     chart_samples = list(
@@ -299,4 +416,6 @@ def channel_water_quality(channel, rules=None):
         context["sufficient"] = judgement_is_sufficient(
             len(judgement.point_grades), len(judgement.rounds), rules
         )
+        context["deviations"] = deviation_labels(judgement.deviations)
+        context["reach"] = judged_reach(points, judgement.point_grades, rules)
     return context

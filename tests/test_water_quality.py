@@ -6,13 +6,15 @@ catalogue translates them."""
 
 import csv
 import datetime
+import importlib
 import io
 import zoneinfo
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import connection
 from django.template import Context, Template
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -22,6 +24,7 @@ from projects.water_quality import (
     MEASURED,
     build_charts,
     channel_water_quality,
+    configured_rules,
     regrade_channel,
     regrade_channels,
     rounds_text,
@@ -36,6 +39,11 @@ CLEAR = (Decimal("40"), Decimal("5.0"), Decimal("120"), Decimal("1.0"))
 LIGHT = (Decimal("40"), Decimal("5.0"), Decimal("120"), Decimal("10.0"))  # NH3-N 8–15
 # DO and NH3-N severe: two indicators severe in one round of three (≥ 30 % each).
 SEVERE = (Decimal("40"), Decimal("0.1"), Decimal("120"), Decimal("20.0"))
+# NH3-N alone severe (> 15 mg/L) or clear (< 8 mg/L).
+NH3_SEVERE = (Decimal("40"), Decimal("5.0"), Decimal("120"), Decimal("16"))
+NH3_CLEAR = (Decimal("40"), Decimal("5.0"), Decimal("120"), Decimal("5"))
+# The former point rule, kept as an option: a deviation from the guide.
+BY_SHARES = override_settings(BLACK_ODOUR_OPTIONS=["light_by_shares"])
 
 
 def at(day, hour=9, minute=30):
@@ -45,12 +53,14 @@ def at(day, hour=9, minute=30):
     )
 
 
-def add_points(channel, count=3):
+def add_points(channel, count=3, start=0):
+    """``count`` points on ``channel``, the i-th (from 0) named “…{i + 1}号点”, 300·i m from the
+    upstream end; numbering from ``start``."""
     return [
         SamplingPoint.objects.create(
             channel=channel, name=f"{channel.name}{i + 1}号点", sequence=i, chainage_m=300 * i
         )
-        for i in range(count)
+        for i in range(start, start + count)
     ]
 
 
@@ -298,6 +308,272 @@ class ChannelWaterSectionTests(WaterTestCase):
         regrade_channels()
         water = self.client.get(self.zaobei.get_absolute_url()).context["water"]
         self.assertEqual([row.grade for row in water["points"]], ["light", "light", "clear"])
+
+
+class GuideRuleTests(WaterTestCase):
+    """A point by the guide: severe by the 60 %/30 % rule, otherwise light when any reading is
+    black-odorous; the former share rule for light only as the option light_by_shares."""
+
+    def nh3_16_16_5_5_5(self):
+        """NH3-N 16, 16, 5, 5, 5 mg/L at point 1 over three rounds (two readings on the first
+        two days); points 2 and 3 clear."""
+        p1, p2, p3 = self.points
+        for day, hours in (("2018-05-02", (9, 15)), ("2018-05-05", (9, 15)), ("2018-05-08", (9,))):
+            for hour in hours:
+                add_round([p2, p3], day, NH3_CLEAR, hour=hour)
+        add_round([p1], "2018-05-02", NH3_SEVERE, hour=9)
+        add_round([p1], "2018-05-02", NH3_SEVERE, hour=15)
+        add_round([p1], "2018-05-05", NH3_CLEAR, hour=9)
+        add_round([p1], "2018-05-05", NH3_CLEAR, hour=15)
+        add_round([p1], "2018-05-08", NH3_CLEAR, hour=9)
+
+    def test_two_severe_readings_of_five_make_the_point_light(self):
+        self.nh3_16_16_5_5_5()
+        judgement = regrade_channel(self.zaobei)
+        p1, p2, p3 = self.points
+        self.assertEqual(judgement.point_grades[str(p1.pk)], "light")
+        self.assertEqual(judgement.point_grades[str(p2.pk)], "clear")
+        self.assertEqual(judgement.grade, Judgement.Grade.LIGHT)
+        self.assertEqual(judgement.sample_count, 15)
+        self.assertEqual(judgement.deviations, "")
+
+    def test_the_option_grades_the_same_point_not_black_odorous_and_says_so(self):
+        self.nh3_16_16_5_5_5()
+        with BY_SHARES:
+            judgement = regrade_channel(self.zaobei)
+        self.assertEqual(judgement.point_grades[str(self.points[0].pk)], "clear")
+        self.assertEqual(judgement.grade, Judgement.Grade.CLEAR)
+        self.assertEqual(judgement.deviations, "light_by_shares")
+
+    def test_one_severe_round_of_three_makes_a_point_light(self):
+        # DO severe in one round of three at every point (33 %): not severe; light.
+        do_severe = (Decimal("40"), Decimal("0.1"), Decimal("120"), Decimal("1.0"))
+        add_round(self.points, "2018-05-02", do_severe)
+        add_round(self.points, "2018-05-05", CLEAR)
+        add_round(self.points, "2018-05-08", CLEAR)
+        judgement = regrade_channel(self.zaobei)
+        self.assertEqual(set(judgement.point_grades.values()), {"light"})
+        self.assertEqual(judgement.grade, Judgement.Grade.LIGHT)
+        with BY_SHARES:
+            self.assertEqual(regrade_channel(self.zaobei).grade, Judgement.Grade.CLEAR)
+
+    def test_all_readings_clear_is_not_black_odorous_by_either_rule(self):
+        for day in ("2018-05-02", "2018-05-05", "2018-05-08"):
+            add_round(self.points, day, CLEAR)
+        self.assertEqual(regrade_channel(self.zaobei).grade, Judgement.Grade.CLEAR)
+        with BY_SHARES:
+            judgement = regrade_channel(self.zaobei)
+        self.assertEqual(judgement.grade, Judgement.Grade.CLEAR)
+        self.assertEqual(judgement.deviations, "light_by_shares")  # the rules changed
+
+    def test_a_change_of_rules_writes_a_new_judgement_and_keeps_the_old(self):
+        self.three_light_rounds()  # light in every round: light by both rules
+        with BY_SHARES:
+            first = regrade_channel(self.zaobei)
+            self.assertIsNone(regrade_channel(self.zaobei))
+        second = regrade_channel(self.zaobei)
+        self.assertEqual((first.grade, second.grade), ("light", "light"))
+        self.assertEqual((first.deviations, second.deviations), ("light_by_shares", ""))
+        self.assertEqual(self.zaobei.judgements.count(), 2)
+        self.assertIsNone(regrade_channel(self.zaobei))
+
+    def test_a_changed_point_grade_writes_a_new_judgement(self):
+        self.three_light_rounds()  # points 1 and 2 light, 3 clear: the channel light
+        regrade_channels()
+        add_round([self.points[2]], "2018-05-08", LIGHT, hour=16)  # same rounds
+        judgement = regrade_channel(self.zaobei)
+        self.assertEqual(judgement.grade, Judgement.Grade.LIGHT)
+        self.assertEqual(judgement.point_grades[str(self.points[2].pk)], "light")
+        self.assertEqual(self.zaobei.judgements.count(), 2)
+
+    def test_it_refuses_an_unknown_option(self):
+        add_round(self.points, "2018-05-02", LIGHT)
+        unknown = override_settings(BLACK_ODOUR_OPTIONS=["light_by_share"])
+        with unknown, self.assertRaisesMessage(ValueError, "light_by_shares"):
+            regrade_channels()
+        self.assertFalse(Judgement.objects.exists())
+
+    def test_the_rules_are_the_guides_without_options(self):
+        with override_settings(BLACK_ODOUR_OPTIONS=[]):
+            self.assertFalse(configured_rules().point_light_by_shares)
+        with BY_SHARES:
+            self.assertTrue(configured_rules().point_light_by_shares)
+
+
+class DeviationLabelTests(WaterTestCase):
+    def setUp(self):
+        self.client.force_login(self.staff)
+
+    def test_it_labels_a_grade_from_the_option_as_a_deviation_in_chinese(self):  # (zh)
+        self.three_light_rounds()
+        with BY_SHARES:
+            regrade_channels()
+        response = self.client.get(self.zaobei.get_absolute_url())
+        html = response.content.decode()
+        heading = html.split("<h1>")[1].split("</h1>")[0]
+        self.assertIn("condition-source deviation", heading)
+        self.assertIn("偏离指南", heading)
+        section = html.split('id="water-quality"')[1]
+        self.assertIn("按偏离指南的选项判定", section)
+        self.assertIn("轻度黑臭须达 60%/30% 频次", section)
+        footer = section.split("<tfoot>")[1].split("</tfoot>")[0]
+        self.assertIn("condition-source deviation", footer)
+
+    def test_it_does_not_label_a_grade_by_the_guide(self):
+        self.three_light_rounds()
+        regrade_channels()
+        response = self.client.get(self.zaobei.get_absolute_url())
+        self.assertEqual(response.context["water"]["deviations"], [])
+        self.assertNotContains(response, "condition-source deviation")
+        self.assertNotContains(response, "judgement-deviation")
+
+    def test_the_label_follows_the_latest_judgement(self):
+        self.three_light_rounds()
+        with BY_SHARES:
+            regrade_channels()
+        regrade_channels()  # back to the guide: a new judgement, no label
+        response = self.client.get(self.zaobei.get_absolute_url())
+        self.assertNotContains(response, "condition-source deviation")
+
+
+class SevereStretchPageTests(WaterTestCase):
+    """The guide's reach rule on the channel page: three or more consecutive severe points
+    (ordered by their distance from the upstream end) make the stretch between them severe."""
+
+    def setUp(self):
+        self.client.force_login(self.staff)
+
+    def severe_rounds(self, points, readings):
+        for day in ("2018-05-02", "2018-05-05", "2018-05-08"):
+            add_round(points, day, readings)
+        regrade_channels()
+
+    def page(self):
+        return self.client.get(self.zaobei.get_absolute_url())
+
+    def test_it_shows_the_stretch_between_three_consecutive_severe_points(self):  # (zh)
+        SamplingPoint.objects.filter(pk=self.points[0].pk).update(chainage_m=Decimal("120.000"))
+        SamplingPoint.objects.filter(pk=self.points[2].pk).update(chainage_m=Decimal("860.500"))
+        self.severe_rounds(self.points, SEVERE)
+        response = self.page()
+        (stretch,) = response.context["water"]["reach"].stretches
+        self.assertEqual((stretch.start, stretch.end), ("120", "860.5"))
+        self.assertContains(
+            response,
+            "重度黑臭河段：120–860.5 m（检测点 造贝排洪渠1号点、造贝排洪渠2号点、造贝排洪渠3号点）",
+        )
+        self.assertContains(response, "<td>300</td>")  # the distance column
+        self.assertNotContains(response, "unplaced-points")
+
+    def test_it_orders_the_points_by_distance_not_by_their_order_number(self):
+        p1, p2, p3 = self.points
+        more = add_points(self.zaobei, 2, start=3)  # 4号点 at 900 m, 5号点 at 1200 m
+        # By their order number 1, 2, 3 are severe in a row; along the channel 4 and 5 lie
+        # between them: 1 (0 m), 4 (900), 2 (1000), 5 (1200), 3 (1500).
+        SamplingPoint.objects.filter(pk=p2.pk).update(chainage_m=1000)
+        SamplingPoint.objects.filter(pk=p3.pk).update(chainage_m=1500)
+        points = [p1, p2, p3, *more]
+        self.severe_rounds(points, [SEVERE, SEVERE, SEVERE, CLEAR, CLEAR])
+        self.assertEqual(self.page().context["water"]["reach"].stretches, [])
+        # 5号点 severe too (DO and NH3-N in 2 of its 5 readings): 2, 5, 3 in a row.
+        add_round(more[1:], "2018-05-08", SEVERE, hour=18)
+        add_round(more[1:], "2018-05-05", SEVERE, hour=18)
+        regrade_channels()
+        self.assertEqual(self.latest(self.zaobei).point_grades[str(more[1].pk)], "severe")
+        (stretch,) = self.page().context["water"]["reach"].stretches
+        self.assertEqual((stretch.start, stretch.end), ("1000", "1500"))
+        self.assertEqual(stretch.points, "造贝排洪渠2号点、造贝排洪渠5号点、造贝排洪渠3号点")
+
+    def test_two_severe_points_make_no_stretch(self):
+        self.severe_rounds(self.points, [SEVERE, SEVERE, LIGHT])
+        response = self.page()
+        self.assertEqual(response.context["water"]["reach"].stretches, [])
+        self.assertNotContains(response, "重度黑臭河段")
+        self.assertNotContains(response, 'class="severe-stretch"')
+
+    def test_it_names_a_severe_point_without_a_distance_as_not_placed(self):  # (zh)
+        SamplingPoint.objects.filter(pk=self.points[1].pk).update(chainage_m=None)
+        self.severe_rounds(self.points, SEVERE)
+        response = self.page()
+        reach = response.context["water"]["reach"]
+        # Only two points are placed: no run of three can be shown.
+        self.assertEqual(reach.stretches, [])
+        self.assertEqual(reach.unplaced, "造贝排洪渠2号点")
+        self.assertFalse(reach.undetermined)
+        self.assertContains(response, "未定位：检测点 造贝排洪渠2号点 未录入距上游起点距离")
+
+    def test_a_point_without_a_distance_that_is_not_severe_leaves_the_stretches_undetermined(
+        self,
+    ):  # (zh)
+        (extra,) = add_points(self.zaobei, 1, start=3)
+        SamplingPoint.objects.filter(pk=extra.pk).update(chainage_m=None)
+        self.severe_rounds([*self.points, extra], [SEVERE, SEVERE, SEVERE, CLEAR])
+        response = self.page()
+        reach = response.context["water"]["reach"]
+        self.assertEqual(reach.stretches, [])  # 0–600 m, unless 4号点 lies between
+        self.assertTrue(reach.undetermined)
+        self.assertContains(
+            response, "未判定重度黑臭河段：检测点 造贝排洪渠4号点 未录入距上游起点距离"
+        )
+        self.assertNotContains(response, 'class="severe-stretch"')
+        # Given its distance, the stretch is there.
+        SamplingPoint.objects.filter(pk=extra.pk).update(chainage_m=2000)
+        (stretch,) = self.page().context["water"]["reach"].stretches
+        self.assertEqual((stretch.start, stretch.end), ("0", "600"))
+
+    def test_points_without_a_reading_in_the_judged_rounds_take_no_part(self):
+        (extra,) = add_points(self.zaobei, 1, start=3)
+        SamplingPoint.objects.filter(pk=extra.pk).update(chainage_m=None)
+        self.severe_rounds(self.points, SEVERE)
+        reach = self.page().context["water"]["reach"]
+        self.assertEqual(len(reach.stretches), 1)
+        self.assertEqual(reach.unplaced, "")
+
+
+class RegradeMigrationTests(WaterTestCase):
+    """Migration 0015 regrades each channel's latest judgement under the rules in force."""
+
+    def migrate(self):
+        migration = importlib.import_module("projects.migrations.0015_regrade_channels")
+        migration.regrade_latest_judgements(apps, None)
+
+    def test_it_regrades_a_judgement_of_the_former_rule_and_keeps_it(self):
+        p1, p2, p3 = self.points
+        do_severe = (Decimal("40"), Decimal("0.1"), Decimal("120"), Decimal("1.0"))
+        add_round(self.points, "2018-05-02", do_severe)
+        add_round(self.points, "2018-05-05", CLEAR)
+        add_round(self.points, "2018-05-08", CLEAR)
+        with BY_SHARES:
+            old = regrade_channel(self.zaobei)
+        # as the former rule stored it, before deviations were recorded
+        Judgement.objects.filter(pk=old.pk).update(deviations="")
+        self.assertEqual(old.grade, "clear")
+        add_round(self.points, "2018-05-11", SEVERE)  # newer data: not the migration's business
+        self.migrate()
+        self.assertEqual(self.zaobei.judgements.count(), 2)
+        new = self.latest(self.zaobei)
+        self.assertEqual(new.grade, "light")
+        self.assertEqual(new.rounds, ["2018-05-02", "2018-05-05", "2018-05-08"])
+        self.assertEqual(new.point_grades, {str(p.pk): "light" for p in self.points})
+        self.assertEqual((new.sample_count, new.deviations), (9, ""))
+        self.assertTrue(Judgement.objects.filter(pk=old.pk, grade="clear").exists())
+        self.migrate()  # nothing left to change
+        self.assertEqual(self.zaobei.judgements.count(), 2)
+
+    def test_it_leaves_a_judgement_that_the_guide_gives_alone(self):
+        self.three_light_rounds()
+        regrade_channels()
+        other = add_points(self.jinfeng, 1)
+        add_round(other, "2018-05-02", SEVERE)  # no judgement yet: left alone
+        self.migrate()
+        self.assertEqual(Judgement.objects.count(), 1)
+
+    def test_it_uses_the_configured_options(self):
+        self.three_light_rounds()
+        regrade_channels()
+        with BY_SHARES:
+            self.migrate()
+        self.assertEqual(self.latest(self.zaobei).deviations, "light_by_shares")
 
 
 class ChartTests(WaterTestCase):

@@ -280,6 +280,8 @@ LOGGING = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+BLACK_ODOUR_OPTIONS = env_list("BLACK_ODOUR_OPTIONS")  # black_odour.OPTIONS; empty: the guide
+
 # The rule set whose DefectCode rows score sewer inspections; empty: the standard's own
 # (projects.standards.config.CJJ181.rule_set, "CJJ181-2012").
 SEWER_RULE_SET = os.environ.get("SEWER_RULE_SET", "")

@@ -290,9 +290,12 @@ def severe_stretches(points, rules: BlackOdourRules | None = None) -> list[Sever
     rules = rules or BLACK_ODOUR
     placed = []
     for key, chainage, grade in points:
-        distance = _number(chainage, f"the distance of point {key!r}", non_negative=True)
-        if distance is None:
+        if chainage is None:
             raise ValueError(f"Point {key!r} has no distance from the upstream end.")
+        try:
+            distance = _number(chainage, "chainage_m", non_negative=True)
+        except ValueError as error:
+            raise ValueError(f"Point {key!r}: {error}") from None
         placed.append((distance, key, Grade(grade)))
     placed.sort(key=lambda point: point[0])
 
