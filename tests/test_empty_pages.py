@@ -272,7 +272,7 @@ class QueryCountTests(EmptyPageTestCase):
             "board": reverse("projects:complaint-board"),
         }
         empty = {name: self.count(url) for name, url in urls.items()}
-        add_sewer_records(ResponsibleUnit.objects.get(name="前山"))
+        add_sewer_records(ResponsibleUnit.objects.create(name="前山镇", kind="street"))
         post = PatrolPost.objects.create(station=self.unit_a, name="105渠岗")
         post.channels.add(self.g105)
         PatrolRecord.objects.create(
