@@ -6,15 +6,20 @@ not confirmed from the standard's own text** (see /work/shared/DOMAIN.md §4). E
 every choice below is configurable in ``projects.standards.config`` (``Cjj181Rules``, defaults
 in brackets; the code table is ``CJJ181_CODES``, replaced by the database's through ``codes=``).
 
+**The defaults are the standard, literally.** Where the product once departed from it, the
+departure is kept as a named option (``OPTIONS``, chosen with ``rules_with_options``), off by
+default; ``deviations(rules)`` names the options a rule set amounts to, and every score computed
+with one says so (``SegmentScore.deviations``), so that it is labelled wherever it is shown.
+
 Per kind (structural defects give S, Smax, F, Sm; functional ones Y, Ymax, G, Ym alike)::
 
     S  = (ΣP₁ + α·ΣP₂) / n                  n defects, P their scores (table, by code and grade)
-    F  = max(S, Smax)                        [but see "α and F" below]
+    F  = max(S, Smax)                        the standard's formula, literally
     Sm = (ΣP₁L₁ + α·ΣP₂L₂) / (S·L)           L segment length, Lᵢ defect lengths
     RI = 0.7F + 0.1K + 0.05E + 0.15T         K, E only when F ≥ 4; T only when F > 0
     MI = 0.8G + 0.15K + 0.05E                K, E only when G ≥ 4 [analogous choice]
 
-Choices the standard (as published) leaves open, and the defaults:
+The standard's rules, and the defaults where it leaves a choice open:
 
 - **Which defects are apart, and by how much** — the *clear distance* (纵向净距) between
   consecutive defects of the same kind: the later one's start minus the furthest end reached by
@@ -22,20 +27,23 @@ Choices the standard (as published) leaves open, and the defaults:
   Unscored codes (FZ) take no part.
 - **α** [1.1] weights a defect whose clear distance to the previous *or* the next defect lies
   in (1.0, 1.5] m ("大于1.0m且不大于1.5m", as published); both ends' inclusivity configurable.
-- **Defects closer than that** [clear distance ≤ 1.0 m: one defect spanning them all, scored
-  with the highest of their scores]; alternatives: "sum" (capped at 10), "none" (kept apart).
+- **Defects within 1 m of each other** (CJJ 181-2012 §8.2, its rule for several defects within
+  1 m, as public implementations reproduce it): clear distance ≤ 1.0 m → one composite defect
+  spanning them all, whose scores **add, capped at 10** (SL grade 2 and PL grade 3 0.5 m apart:
+  2 + 5 = 7, so F = 7, grade IV).
 - **Defect length** [a defect shorter than 1.0 m, including a point or a merged group shorter
   than that, counts as 1.0 m] in Sm/Ym (the standard: local defects count 1 m).
-- **α and F** [α never lifts F above Smax]: S, a mean, exceeds Smax only through α, and F =
-  max(S, Smax) taken literally can then *fall* when a defect is added (two TJ grade 3 1.2 m
-  apart: S = 5.5 = F; add a PL grade 1 far off: S = 3.83, F = 5). So that adding a defect never
-  lowers F, G, RI or MI nor improves a grade, F = max(min(S, Smax), Smax) = Smax by default
-  (G likewise); α still weights S, Sm, Y and Ym as published. ``alpha_may_raise_f=True``
-  restores the literal formula. Merging (any policy) keeps the worst score, so F stays monotone.
+- **α and F**: F = max(S, Smax) literally, so α may lift F above the worst defect (two TJ grade
+  3 1.2 m apart: S = 1.1·(5 + 5)/2 = 5.5 = F; on a 500 mm pipe in area C, RI = 0.7·5.5 + 0.1·3 =
+  4.15, 宜尽快修复). S is a mean, so F can then *fall* when a defect is added (add a PL grade 1
+  far off: S = 3.83, F = 5): that is the standard's formula, kept as it is.
 - **K/E gate for MI** [on G: K and E count in MI only when G ≥ 4]; "f" gates on F instead.
-- **K** area class A/B/C/D → 10/6/3/0; **E** diameter > 1500 mm → 10, 1000 < D ≤ 1500 → 6,
-  600 ≤ D ≤ 1000 → 3, below 600 → 0 (so 600 → 3, 1000 → 3, 1500 → 6, 1501 → 10); **T** soil as
-  in ``config.CJJ181.soil_factors`` (from public implementations, unconfirmed).
+- **K** area class A 中心商业区/附近有甲类民用建筑 10, B 交通干道/附近有乙类民用建筑 6,
+  C 其他行车道路/附近有丙类民用建筑 3, D 所有其他区域 0; **E** diameter > 1500 mm → 10,
+  1000 < D ≤ 1500 → 6, 600 ≤ D ≤ 1000 → 3, below 600 → 0 (so 600 → 3, 1000 → 3, 1500 → 6,
+  1501 → 10); **T** soil as in ``config.CJJ181.soil_factors`` (from public implementations,
+  unconfirmed). The result holds both the factors as such (``k``, ``e``, ``t``) and what RI used
+  of them (``k_used``, ``e_used``, ``t_used``: 0 where the gates close).
 - **Bounds** [grades: ≤ 1 I, ≤ 3 II, ≤ 6 III, above IV; priorities: ≤ 1 none, ≤ 4 plan, ≤ 7 soon,
   above now; extent: Sm < 0.1 local, < 0.5 partial, else whole]. Grades, priorities and extents
   are decided on the exact values, before rounding.
@@ -45,13 +53,23 @@ Choices the standard (as published) leaves open, and the defaults:
   a grade outside 1–4 or without a score for that code, a negative position or length, a
   non-positive segment length or diameter, an unknown area class or soil. FZ (and any code
   whose ``scored`` is False) is recorded but ignored, whatever its grade.
+
+Deviations from the standard, each a named option (``OPTIONS``), none on by default:
+
+- ``monotone_f`` (``alpha_may_raise_f=False``): F = Smax, G = Ymax — α weights S, Sm, Y and Ym
+  but never lifts F or G above the worst defect, so adding a defect never lowers F, G, RI or MI
+  nor improves a grade. The two TJ grade 3 above: F 5, RI 3.80 (宜制定修复计划) instead of the
+  standard's F 5.5, RI 4.15.
+- ``merge_max`` (``merge_policy="max"``): defects within 1 m keep the higher score instead of
+  adding up. The SL 2 + PL 3 above: F 5, RI 3.5 instead of F 7, RI 4.9 (area D, 400 mm).
+- ``merge_none`` (``merge_policy="none"``): defects within 1 m are scored apart, not as one.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -64,6 +82,7 @@ __all__ = [
     "GRADE_WORDING",
     "GRADE_WORDING_BY_KIND",
     "GRADES",
+    "OPTIONS",
     "PRIORITIES",
     "PRIORITY_WORDING",
     "CodeScore",
@@ -71,9 +90,11 @@ __all__ = [
     "SegmentScore",
     "area_factor",
     "condition_grade",
+    "deviations",
     "diameter_factor",
     "extent",
     "priority",
+    "rules_with_options",
     "score_segment",
     "soil_factor",
 ]
@@ -114,6 +135,52 @@ GRADE_WORDING_BY_KIND = {
 # Sm/Ym extent (缺陷类型), from public implementations.
 EXTENT_WORDING = {"local": "局部缺陷", "partial": "部分或整体缺陷", "whole": "整体缺陷", "": ""}
 
+# The named deviations from the standard: option key → the rule changes it makes. Keys are
+# stable (stored with each score, chosen by the SEWER_SCORING_OPTIONS setting).
+OPTIONS = {
+    # α never lifts F (or G) above the worst defect: F = Smax, G = Ymax.
+    "monotone_f": {"alpha_may_raise_f": False},
+    # Defects within 1 m keep the higher score instead of adding up.
+    "merge_max": {"merge_policy": "max"},
+    # Defects within 1 m are scored apart, not as one composite defect.
+    "merge_none": {"merge_policy": "none"},
+}
+
+
+def rules_with_options(options: Iterable[str], rules: Cjj181Rules | None = None) -> Cjj181Rules:
+    """``rules`` (default: the standard's, ``CJJ181``) with the named ``OPTIONS`` applied.
+    Raises ``ValueError`` on an unknown option or on two that change the same rule
+    differently (``merge_max`` with ``merge_none``)."""
+    rules = rules or CJJ181
+    options = [options] if isinstance(options, str) else list(options)
+    changes, chosen_by = {}, {}
+    for option in options:
+        if option not in OPTIONS:
+            expected = ", ".join(OPTIONS)
+            raise ValueError(f"Unknown CJJ 181 scoring option {option!r}: expected {expected}.")
+        for name, value in OPTIONS[option].items():
+            if name in changes and changes[name] != value:
+                raise ValueError(
+                    f"CJJ 181 scoring options {chosen_by[name]!r} and {option!r} "
+                    f"cannot both be chosen: both set {name}."
+                )
+            changes[name], chosen_by[name] = value, option
+    return replace(rules, **changes)
+
+
+def deviations(rules: Cjj181Rules | None = None) -> tuple[str, ...]:
+    """The ``OPTIONS`` keys by which ``rules`` depart from the standard, in ``OPTIONS`` order;
+    () for the standard's rules (the defaults)."""
+    rules = rules or CJJ181
+    found = []
+    if not rules.alpha_may_raise_f:
+        found.append("monotone_f")
+    if rules.merge_policy == "max":
+        found.append("merge_max")
+    if rules.merge_policy == "none":
+        found.append("merge_none")
+    return tuple(found)
+
 
 @dataclass(frozen=True)
 class Defect:
@@ -130,9 +197,11 @@ class Defect:
 class SegmentScore:
     """A segment's scores. Figures are floats rounded half up to 2 places (``sm``, ``ym`` 3).
     ``k``, ``e`` and ``t`` are the segment's area, diameter and soil factors as such; RI and
-    MI use them only when their gates open (K, E: F ≥ 4 for RI, G ≥ 4 for MI; T: F > 0).
+    MI use them only when their gates open (K, E: F ≥ 4 for RI, G ≥ 4 for MI; T: F > 0), and
+    ``k_used``, ``e_used``, ``t_used`` are what RI used (0 where its gates close).
     Grades "I"–"IV"; extents "local"/"partial"/"whole", "" without defects of the kind;
-    priorities "none"/"plan"/"soon"/"now"."""
+    priorities "none"/"plan"/"soon"/"now". ``deviations``: the ``OPTIONS`` keys of the rules
+    that computed it, () when they are the standard's."""
 
     s: float
     s_max: float
@@ -149,10 +218,14 @@ class SegmentScore:
     k: float
     e: float
     t: float
+    k_used: float
+    e_used: float
+    t_used: float
     ri: float
     mi: float
     repair_priority: str
     maintenance_priority: str
+    deviations: tuple[str, ...] = ()
 
 
 # --- numbers ---------------------------------------------------------------------------------
@@ -300,12 +373,15 @@ def _spans_by_kind(defects: Iterable[Defect], codes: Mapping[str, CodeScore]):
 
 
 def _merge(score_a: Fraction, score_b: Fraction, rules: Cjj181Rules) -> Fraction:
-    if rules.merge_policy == "max":
-        return max(score_a, score_b)
+    """The score of a composite defect of two parts (a merged group and the next defect)."""
     if rules.merge_policy == "sum":
-        # Never below either part, so a cap under a table score cannot lower F.
+        # The standard (CJJ 181-2012 §8.2, as public implementations reproduce it): defects
+        # within 1 m are one composite defect, their scores added, at most 10. Never below
+        # either part, so a cap set under a table score cannot lower F.
         capped = min(score_a + score_b, _exact(rules.merge_sum_cap, "merge_sum_cap"))
         return max(capped, score_a, score_b)
+    if rules.merge_policy == "max":  # option merge_max, a deviation
+        return max(score_a, score_b)
     raise AssertionError(rules.merge_policy)
 
 
@@ -358,6 +434,7 @@ def _assess(raw, length: Fraction, rules: Cjj181Rules):
         weighted_length_total += weight * span.score * max(span.end - span.start, point_length)
     s = total / len(spans)
     s_max = max(span.score for span in spans)
+    # The standard: F = max(S, Smax), α may lift it; option monotone_f (a deviation): Smax.
     f = max(s, s_max) if rules.alpha_may_raise_f else s_max
     density = weighted_length_total / (s * length) if s else Fraction(0)
     return s, s_max, f, density, extent(density, rules)
@@ -378,7 +455,8 @@ def score_segment(
     """Score one pipe segment from the defects of one inspection (see the module's notes).
 
     ``codes`` maps a code to its ``CodeScore`` (default ``CJJ181_CODES``; the service passes
-    the database's table). Raises ``ValueError`` on an unknown code, a grade without a score,
+    the database's table); ``rules`` default to the standard's (``rules_with_options`` picks
+    named deviations). Raises ``ValueError`` on an unknown code, a grade without a score,
     bad geometry, an unknown area class or soil."""
     rules = rules or CJJ181
     codes = CJJ181_CODES if codes is None else codes
@@ -397,11 +475,14 @@ def score_segment(
     if rules.mi_factor_gate not in ("g", "f"):
         raise ValueError(f"Unknown mi_factor_gate {rules.mi_factor_gate!r}: expected g or f.")
     mi_gauge = g if rules.mi_factor_gate == "g" else f
-    ri = Fraction(7, 10) * f
-    if f >= gate:
-        ri += Fraction(1, 10) * k + Fraction(5, 100) * e
-    if f > 0:
-        ri += Fraction(15, 100) * t
+    k_used, e_used = (k, e) if f >= gate else (Fraction(0), Fraction(0))
+    t_used = t if f > 0 else Fraction(0)
+    ri = (
+        Fraction(7, 10) * f
+        + Fraction(1, 10) * k_used
+        + Fraction(5, 100) * e_used
+        + Fraction(15, 100) * t_used
+    )
     mi = Fraction(8, 10) * g
     if mi_gauge >= gate:
         mi += Fraction(15, 100) * k + Fraction(5, 100) * e
@@ -422,8 +503,12 @@ def score_segment(
         k=_rounded(k, 2),
         e=_rounded(e, 2),
         t=_rounded(t, 2),
+        k_used=_rounded(k_used, 2),
+        e_used=_rounded(e_used, 2),
+        t_used=_rounded(t_used, 2),
         ri=_rounded(ri, 2),
         mi=_rounded(mi, 2),
         repair_priority=priority(ri, rules),
         maintenance_priority=priority(mi, rules),
+        deviations=deviations(rules),
     )

@@ -5,7 +5,7 @@ Two frozen rule sets with their defaults: ``BLACK_ODOUR`` (the 2015 national gui
 published in public implementations, not confirmed from the standard's own text), plus the
 CJJ 181 defect-code table ``CJJ181_CODES``. The functions of ``black_odour`` and ``cjj181``
 take ``rules=`` (default: these) and ``codes=`` (default: the table); to change a rule, pass
-``dataclasses.replace(CJJ181, merge_policy="sum")`` and so on, never edit the functions.
+``dataclasses.replace(CJJ181, merge_policy="max")`` and so on, never edit the functions.
 
 ``BLACK_ODOUR`` follows the guide literally where the guide speaks, and makes a documented
 choice only where it is silent (boundary values, shallow water's severe limit). Where the product
@@ -206,7 +206,9 @@ def _frozen(mapping):
 
 @dataclass(frozen=True)
 class Cjj181Rules:
-    """Segment scoring (CJJ 181-2012 §8, as published in public implementations).
+    """Segment scoring (CJJ 181-2012 §8, as published in public implementations). The defaults
+    are the standard's rules, literally; a rule set departing from them is named by
+    ``cjj181.deviations(rules)`` so its results can be labelled.
 
     Definitions used below. A defect's *extent* runs from ``position_m`` to ``position_m +
     length_m`` (a point where ``length_m`` is None or 0). The *clear distance* between two
@@ -229,28 +231,30 @@ class Cjj181Rules:
     alpha_gap_max_m: Number = Decimal("1.5")
     alpha_gap_max_inclusive: bool = True
 
-    # Defects closer than that (the standard leaves them open): with a clear distance of at
-    # most ``merge_gap_m`` (``merge_gap_inclusive``) they are one defect, spanning all of them,
-    # scored by ``merge_policy``: "max" (default) the highest of their scores; "sum" the sum,
-    # capped at ``merge_sum_cap`` (one public implementation sums; the cap keeps it on the
-    # 0–10 scale); "none" no merging: they stay separate defects with α = 1 between them.
-    # With every policy F (and G) cannot fall when a defect is added (see alpha_may_raise_f).
+    # Defects closer than that (CJJ 181-2012 §8.2, its rule for several defects within 1 m, as
+    # public implementations reproduce it: one composite defect whose scores add, at most 10):
+    # with a clear distance of at most ``merge_gap_m`` (``merge_gap_inclusive``) they are one
+    # defect, spanning all of them, scored by ``merge_policy``: "sum" (default, the standard)
+    # the sum of their scores, capped at ``merge_sum_cap``. Deviations, kept as named options
+    # (``cjj181.OPTIONS``): "max" (``merge_max``) the highest of their scores, the product's
+    # former rule; "none" (``merge_none``) no merging: separate defects, α = 1 between them.
     merge_gap_m: Number = Decimal("1.0")
     merge_gap_inclusive: bool = True
-    merge_policy: str = "max"
+    merge_policy: str = "sum"
     merge_sum_cap: Number = 10
 
     # Length counted for Sm/Ym: a defect shorter than this (a point defect, a local defect,
     # a merged group) counts this long (the standard: 局部性缺陷…长度按1m计算).
     point_defect_length_m: Number = Decimal("1.0")
 
-    # F = max(S, Smax) (and G = max(Y, Ymax)). S is an average, so S > Smax only through α
-    # (by at most 10 %), and that excess breaks monotonicity: adding a mild defect far away
-    # lowers S, so F could *fall* when a defect is added (two TJ grade 3, 1.2 m apart: S = 5.5,
-    # F = 5.5; add a PL grade 1 20 m on: S = 3.83, F = 5). Choice: False (default) — α weights
-    # S, Sm, Y and Ym as published but never lifts F or G above the worst defect (F = Smax,
-    # G = Ymax); True — the published formula literally, F = max(S, Smax).
-    alpha_may_raise_f: bool = False
+    # F = max(S, Smax) (and G = max(Y, Ymax)), the standard's formula: True (default) applies
+    # it literally, so α may lift F above the worst defect (two TJ grade 3, 1.2 m apart: S =
+    # 1.1·(5 + 5)/2 = 5.5 = F). S is an average, so F can then *fall* when a mild defect is
+    # added far away (add a PL grade 1 20 m on: S = 3.83, F = 5): the standard's, not a bug.
+    # False is a deviation kept as the named option ``monotone_f`` (the product's former rule):
+    # α weights S, Sm, Y and Ym but never lifts F or G above the worst defect (F = Smax,
+    # G = Ymax), so adding a defect never lowers F.
+    alpha_may_raise_f: bool = True
 
     # K (area) and E (diameter) count in RI only when F ≥ this (the standard: F<4时 K = E = 0).
     # For MI the standard is read analogously: K and E count only when G ≥ this
@@ -259,6 +263,8 @@ class Cjj181Rules:
     factor_gate: Number = 4
     mi_factor_gate: str = "g"
 
+    # K, by the standard's area classes: A 中心商业区、附近有甲类民用建筑 10; B 交通干道、附近有
+    # 乙类民用建筑 6; C 其他行车道路、附近有丙类民用建筑 3; D 所有其他区域 0.
     area_factors: Mapping[str, int] = _frozen({"A": 10, "B": 6, "C": 3, "D": 0})
     # E: D > 1500 → 10; 1000 < D ≤ 1500 → 6; 600 ≤ D ≤ 1000 → 3; D < 600 → 0 (as published).
     diameter_bands: tuple[DiameterBand, ...] = (
