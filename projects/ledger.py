@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .formatting import quantity
-from .models import ProgressReport, Project, Stream
+from .models import Channel, ProgressReport, Project, PumpingStation, Stream
 from .month_status import complaints_received, patrols_done, tasks_as_of
 from .months import this_month
+from .queries import as_listed
 from .totals import NOT_REPORTED, Total, blank_label, blank_reason
 
 
@@ -197,7 +198,9 @@ def project_scale(project):
     if batch is not None:
         names = [village.name for village in batch.villages.all()]
         count = batch.works_count
-        text = ngettext("%(count)s village", "%(count)s villages", count) % {"count": count}
+        text = ngettext("%(count)s interception work", "%(count)s interception works", count) % {
+            "count": count
+        }
         if names:
             text += _(" (%(named)s named: %(names)s)") % {
                 "named": len(names),
@@ -252,9 +255,9 @@ def month_projects(month):
                 queryset=ProgressReport.objects.filter(month=month),
                 to_attr="month_reports",
             ),
-            "channels",
+            as_listed("channels", Channel),
             "interceptionbatch__villages",
-            "pipeconstructionbatch__renovated_stations",
+            as_listed("pipeconstructionbatch__renovated_stations", PumpingStation),
         )
         # The article's order: by stream, batches by number, then as entered.
         .order_by(

@@ -1,9 +1,16 @@
 """Query pieces shared by the site's pages and the admin."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
 from .models import Photo
+
+
+def as_listed(lookup, model):
+    """Prefetch the related rows of ``lookup`` in the order they were entered rather than by
+    name: where the source lists them (岱山、上冲; 金凤、东大、南屏东、南屏中、翠微东) that is the
+    source's order, as the seeded rows were entered in it."""
+    return Prefetch(lookup, queryset=model._default_manager.order_by("pk"))
 
 
 def count_of(queryset, outer_field, field="pk", distinct=False):

@@ -18,8 +18,10 @@ from .models import (
     Policy,
     Profile,
     Project,
+    PumpingStation,
     Stream,
 )
+from .queries import as_listed
 from .totals import Total, blank_reason
 
 
@@ -63,7 +65,7 @@ def interception_batches():
     return {
         "batches": batches,
         "count": len(batches),
-        "villages": sum(b.works_count for b in batches),
+        "works": sum(b.works_count for b in batches),
         "investment_wan": known_or_none(investment),
         "investment_wan_total": investment,
     }
@@ -71,9 +73,9 @@ def interception_batches():
 
 def construction_batches():
     batches = list(
-        PipeConstructionBatch.objects.prefetch_related("renovated_stations").order_by(
-            "batch_number"
-        )
+        PipeConstructionBatch.objects.prefetch_related(
+            as_listed("renovated_stations", PumpingStation)
+        ).order_by("batch_number")
     )
     new_pipes = total_of(batches, "new_pipe_km")
     stations = total_of(batches, "stations_renovated")

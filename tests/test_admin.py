@@ -397,7 +397,7 @@ class AdminValidationTests(AdminTestCase):
         before = VillageWork.objects.count()
         response = self.client.post(url, data)
         self.assert_refused(
-            response, "本批次列出了 3 个村，但申报村数只有 2 个", VillageWork, before
+            response, "本批次列名了 3 条截污工程，但申报的只有 2 条", VillageWork, before
         )
 
     def test_it_accepts_a_batch_naming_as_many_villages_as_it_declares(self):

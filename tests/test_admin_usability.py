@@ -181,7 +181,7 @@ class AdminFieldErrorTests(FieldErrorAssertions, AdminTestCase):
         before = VillageWork.objects.count()
         response = self.client.post(admin_url(VillageWork, "add"), data)
         self.assert_beside(
-            response, "id_batch", "batch", "本批次列出了 3 个村，但申报村数只有 2 个"
+            response, "id_batch", "batch", "本批次列名了 3 条截污工程，但申报的只有 2 条"
         )
         self.assertEqual(VillageWork.objects.count(), before)
 

@@ -76,7 +76,7 @@ def test_a_unit_editor_records_a_patrol_with_a_finding_from_a_phone(live_server,
     save = page.get_by_role("button", name="保存巡查记录")
     assert save.bounding_box()["height"] >= 44
 
-    page.locator(".choices label", has_text="日常保洁").click()
+    page.locator(".choices label", has_text="日常管护").click()
     page.get_by_label("发现问题", exact=True).fill("渠边有一处污水直排口，水面漂浮垃圾")
     page.get_by_label("处理措施").fill("已打捞垃圾，直排口待处置")
     page.get_by_label("处理前照片").set_input_files(
@@ -94,7 +94,7 @@ def test_a_unit_editor_records_a_patrol_with_a_finding_from_a_phone(live_server,
     assert fits_the_screen(page)
     row = page.locator("#patrols table tbody tr").filter(has_text="污水直排口")
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("日常保洁")
+    expect(row).to_contain_text("日常管护")
     expect(row).to_contain_text(complaint.number)
     expect(row.locator("td.num")).to_have_text("1")
 

@@ -276,7 +276,7 @@ class ComplaintsAndPatrolsTests(MonthReportTestCase):
         self.assertEqual([row[2] for row in patrols], ["水面有漂浮物", "闸口堵塞"])
         self.assertEqual(
             patrols[0][1:2] + patrols[0][3:8],
-            ["造贝排洪渠", "甲市政站", "2018-11-12 10:00", "巡查", "李工", "造贝岗"],
+            ["造贝排洪渠", "甲市政站", "2018-11-12 10:00", "工程检查", "李工", "造贝岗"],
         )
 
     def test_the_page_lists_them_too(self):

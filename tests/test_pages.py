@@ -9,7 +9,7 @@ import openpyxl
 from django.test import TestCase
 from django.urls import reverse
 
-from projects.models import Channel, InterceptionBatch, Plan, Project, Task
+from projects.models import Channel, InterceptionBatch, Plan, Project, ResponsibleUnit, Task
 
 from .factories import add_bulk, make_users
 
@@ -169,7 +169,7 @@ class DashboardTests(TestCase):
         ):
             self.assertIn(figure, cards["截"])
         for count in (24, 12, 4):
-            self.assertIn(f"{count} 个村", cards["截"])
+            self.assertIn(f"截污工程 {count} 条", cards["截"])
         for figure in ("<b>36</b> km", "<b>4</b>", "岱山泵站", "上冲泵站"):
             self.assertIn(figure, cards["建"])
         self.assertIn("不黑不臭", cards["整"])
@@ -297,7 +297,8 @@ class ListPageTests(TestCase):
         self.assertEqual(sorted(with_plan), sorted(["造贝排洪渠", "105国道排洪渠"]))
         clear = self.names(self.client.get(url, {"condition": "clear"}))
         self.assertEqual(clear, ["造贝排洪渠"])
-        street = Channel.objects.get(name="造贝排洪渠").street
+        street = ResponsibleUnit.objects.create(name="前山镇", kind="street")
+        Channel.objects.filter(name="造贝排洪渠").update(street=street)
         self.assertEqual(self.names(self.client.get(url, {"street": street.pk})), ["造贝排洪渠"])
 
     def test_it_filters_projects_by_stream_status_and_channel(self):
@@ -343,13 +344,15 @@ class ListPageTests(TestCase):
     def test_it_says_how_many_villages_of_a_batch_are_named(self):
         batch = InterceptionBatch.objects.get(batch_number=1)
         response = self.client.get(batch.get_absolute_url())
-        self.assertContains(response, "已列名 8 个,共 24 个")
+        self.assertContains(response, "已列名 8 条")
+        self.assertContains(response, "原文列出本批 24 条截污工程中的 8 条")
         self.assertEqual(len(response.context["tables"]["villages"].rows), 8)
 
-    def test_it_shows_the_survey_shares_and_construction_batches(self):
+    def test_it_shows_the_survey_ratios_as_derived_and_construction_batches(self):
         response = self.client.get(reverse("projects:pipes"))
-        self.assertContains(response, "56.5%")  # 520 / 920
+        self.assertContains(response, "56.5%")  # 520 / 920, labelled as derived
         self.assertContains(response, "14.8%")  # 136 / 920
+        self.assertContains(response, "QV检测长度÷普查长度（推算）")
         self.assertContains(response, "岱山泵站")
         self.assertContains(response, "金凤排洪渠")
 

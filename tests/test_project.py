@@ -183,7 +183,7 @@ class CompleteCatalogueTestCase(SimpleTestCase):
         strings = marked_strings()
         self.assertIn((None, "Problem list", False), strings)
         self.assertIn(("task status", "Completed", False), strings)
-        self.assertIn((None, "%(counter)s village", True), strings)
+        self.assertIn((None, "%(counter)s interception work", True), strings)
         self.assertIn((None, "Amounts and lengths cannot be negative.", False), strings)
 
     def test_it_translates_every_marked_string_into_chinese(self):

@@ -61,8 +61,8 @@ def cumulative_investment():
 def too_many_villages(named, declared):
     return ValidationError(
         _(
-            "The batch names %(named)s villages but declares only %(declared)s: "
-            "raise the number of villages or remove names."
+            "The batch names %(named)s interception works but declares only %(declared)s: "
+            "raise the number of works or remove names."
         ),
         code="too_many_villages",
         params={"named": named, "declared": declared},
@@ -385,7 +385,7 @@ class InterceptionBatchAdmin(ProjectAdminBase):
             .annotate(named_count=count_of(VillageWork.objects.all(), "batch"))
         )
 
-    @admin.display(description=_("named villages / declared"), ordering="named_count")
+    @admin.display(description=_("named works / declared"), ordering="named_count")
     def named_villages(self, obj):
         if obj is None or obj.pk is None:
             return EMPTY
@@ -445,11 +445,11 @@ class PipeSurveyCampaignAdmin(ProjectAdminBase):
         )
     ]
 
-    @admin.display(description=_("share QV-inspected"))
+    @admin.display(description=_("QV length ÷ surveyed length (derived)"))
     def qv_share(self, obj):
         return percent_text(obj.qv_share if obj else None)
 
-    @admin.display(description=_("share CCTV-inspected"))
+    @admin.display(description=_("CCTV length ÷ surveyed length (derived)"))
     def cctv_share(self, obj):
         return percent_text(obj.cctv_share if obj else None)
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .base import FirstOfMonth, non_negative
@@ -22,11 +23,13 @@ class AssessmentItem(models.Model):
     """One line of the assessment sheet: what is checked and what each failure costs."""
 
     class Category(models.TextChoices):
-        DAILY_CARE = "daily_care", _("Daily care")
-        INSPECTION = "inspection", _("Inspection")
-        UPKEEP = "upkeep", _("Upkeep")
-        REPAIR = "repair", _("Repair")
-        MANAGEMENT = "management", _("Management and complaints")
+        # The four duties of 《香洲区河道排洪渠工程维修养护考核办法》 in the article's words (¶23),
+        # and one category of this product's own (the complaints' closed loop and the ledger).
+        DAILY_CARE = "daily_care", pgettext_lazy("maintenance duty", "Daily care")
+        INSPECTION = "inspection", pgettext_lazy("maintenance duty", "Works inspection")
+        UPKEEP = "upkeep", pgettext_lazy("maintenance duty", "Upkeep")
+        REPAIR = "repair", pgettext_lazy("maintenance duty", "Repair")
+        MANAGEMENT = "management", _("Management and complaints (this product's category)")
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)

@@ -65,7 +65,7 @@ class VillageWork(Sourced):
         verbose_name=_("batch"),
     )
     sequence = models.PositiveSmallIntegerField(_("order"), default=0)
-    name = models.CharField(_("village"), max_length=100)
+    name = models.CharField(_("village or village team"), max_length=100)
     pipe_length_m = length_field(_("pipe length (m)"))
     note = models.TextField(_("note"), blank=True)
 

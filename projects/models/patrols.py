@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from projects.event_times import validate_event_time
@@ -82,11 +83,12 @@ class PatrolRecord(models.Model):
     can open a problem on the channel's plan or a complaint-style work order."""
 
     class Kind(models.TextChoices):
-        # 《香洲区河道排洪渠工程维修养护考核办法》: 日常保洁、巡查、养护、维修.
-        DAILY_CARE = "daily_care", _("Daily care")
-        INSPECTION = "inspection", _("Inspection")
-        UPKEEP = "upkeep", _("Upkeep")
-        REPAIR = "repair", _("Repair")
+        # The duties 《香洲区河道排洪渠工程维修养护考核办法》 sets, in the article's words (¶23:
+        # 对河渠日常管护、工程检查、保养、维修等提出具体工作要求).
+        DAILY_CARE = "daily_care", pgettext_lazy("maintenance duty", "Daily care")
+        INSPECTION = "inspection", pgettext_lazy("maintenance duty", "Works inspection")
+        UPKEEP = "upkeep", pgettext_lazy("maintenance duty", "Upkeep")
+        REPAIR = "repair", pgettext_lazy("maintenance duty", "Repair")
 
     post = models.ForeignKey(
         PatrolPost, on_delete=models.PROTECT, related_name="records", verbose_name=_("post")

@@ -91,9 +91,7 @@ class PipeSegment(models.Model):
     diameter_mm = models.PositiveIntegerField(_("diameter (mm)"))
     material = models.CharField(_("material"), max_length=40, blank=True)
     length_m = models.DecimalField(_("length (m)"), max_digits=9, decimal_places=2)
-    area_class = models.CharField(
-        _("area class"), max_length=1, choices=AreaClass.choices
-    )
+    area_class = models.CharField(_("area class"), max_length=1, choices=AreaClass.choices)
     soil = models.CharField(_("soil"), max_length=20, choices=Soil.choices, default=Soil.ORDINARY)
     street = models.ForeignKey(
         "ResponsibleUnit",

@@ -458,10 +458,11 @@ class BatchTable(tables.Table):
     name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
     investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"), total=True)
     works_count = tables.Column(
+        verbose_name=_("Interception works (条)"),
         footer=lambda table: sum(row.works_count for row in table.data),
         attrs={"td": {"class": "num"}, "tf": {"class": "num"}},
     )
-    named_count = tables.Column(verbose_name=_("Named villages"), attrs={"td": {"class": "num"}})
+    named_count = tables.Column(verbose_name=_("Named works"), attrs={"td": {"class": "num"}})
     status = BadgeColumn()
     percent = PercentBarColumn(verbose_name=_("Progress"))
 
@@ -479,7 +480,10 @@ class BatchTable(tables.Table):
         order_by = ("batch_number",)
 
     def render_named_count(self, value, record):
-        return _("%(named)s of %(total)s named") % {"named": value, "total": record.works_count}
+        return _("%(named)s of %(total)s works named") % {
+            "named": value,
+            "total": record.works_count,
+        }
 
     def value_named_count(self, value):
         return value
@@ -502,9 +506,13 @@ class SurveyCampaignTable(tables.Table):
     investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"))
     surveyed_km = QuantityColumn()
     qv_km = QuantityColumn()
-    qv_share = tables.Column(verbose_name=_("QV share"), orderable=False, empty_values=())
+    qv_share = tables.Column(
+        verbose_name=_("QV ÷ surveyed (derived)"), orderable=False, empty_values=()
+    )
     cctv_km = QuantityColumn()
-    cctv_share = tables.Column(verbose_name=_("CCTV share"), orderable=False, empty_values=())
+    cctv_share = tables.Column(
+        verbose_name=_("CCTV ÷ surveyed (derived)"), orderable=False, empty_values=()
+    )
     status = BadgeColumn()
 
     class Meta:

@@ -2,7 +2,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
 from projects.filters import PumpingStationFilter
-from projects.models import PipeConstructionBatch, PipeSurveyCampaign, PumpingStation
+from projects.models import Channel, PipeConstructionBatch, PipeSurveyCampaign, PumpingStation
+from projects.queries import as_listed
 from projects.sewer_condition import coverage_by_method
 from projects.tables import ConstructionBatchTable, PumpingStationTable, SurveyCampaignTable
 from projects.tables.sewers import CoverageTable
@@ -34,7 +35,8 @@ class PipeNetworkView(LoginRequiredMixin, TablesMixin, TemplateView):
             "survey": SurveyCampaignTable(PipeSurveyCampaign.objects.with_progress()),
             "construction": ConstructionBatchTable(
                 PipeConstructionBatch.objects.for_table().prefetch_related(
-                    "renovated_stations", "channels"
+                    as_listed("renovated_stations", PumpingStation),
+                    as_listed("channels", Channel),
                 )
             ),
             "stations": PumpingStationTable(self.get_station_filter().qs),

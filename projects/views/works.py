@@ -4,7 +4,8 @@ from django.views.generic import TemplateView
 
 from projects.access import scope_of
 from projects.filters import ProjectFilter
-from projects.models import ProgressReport, Project
+from projects.models import Channel, ProgressReport, Project
+from projects.queries import as_listed
 from projects.tables import MeasureTable, ProgressReportTable, ProjectTable
 
 from .base import ListPage, TablesMixin
@@ -42,7 +43,7 @@ class ProjectDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
                     "pipesurveycampaign",
                     "pipeconstructionbatch",
                 )
-                .prefetch_related("channels", "techniques"),
+                .prefetch_related(as_listed("channels", Channel), "techniques"),
                 pk=self.kwargs["pk"],
             )
         return self._project
