@@ -15,6 +15,14 @@ code is scored with the active set's row of the same code. A second rule set suc
 DB44/T 1025-2012 is rows of data, not code. The formulas (α, K, E, T, grade bounds) are those of
 ``projects.standards.cjj181``.
 
+**The standard, literally, unless told otherwise.** Scores follow CJJ 181-2012 as published
+(F = max(S, Smax), defects within 1 m one composite defect whose scores add). The setting
+``SEWER_SCORING_OPTIONS`` (a list of ``cjj181.OPTIONS`` keys, empty by default) chooses named
+deviations, such as ``monotone_f`` (F never above Smax); each score stores the deviations it
+was computed with (``SegmentScore.deviations``, blank for the standard), and the pages and
+exports label such scores (``deviation_wording``). Each score also stores what RI used of K, E
+and T (``k_used``, ``e_used``, ``t_used``: 0 where the standard's gates close).
+
 Everything here reads with ``values_list`` in a few queries and writes in bulk: no query per
 segment (50,000 segments with 200,000 defects rescore in seconds).
 """
@@ -27,9 +35,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Defect, DefectCode, Inspection, PipeSegment, SegmentScore
 from .standards import cjj181
@@ -64,10 +74,35 @@ MAINTENANCE_LABELS = {
     "soon": _("Maintain soon"),
     "now": _("Maintain at once"),
 }
+# The named deviations from the standard (``cjj181.OPTIONS``), as the pages word them, and what
+# separates them in a list.
+DEVIATION_SEPARATOR = pgettext_lazy("between deviations", "; ")
+DEVIATION_LABELS = {
+    "monotone_f": _("F not above Smax"),
+    "merge_max": _("defects within 1 m keep the higher score, not the sum"),
+    "merge_none": _("defects within 1 m scored apart, not as one"),
+}
 
 # score_segment()'s results as SegmentScore stores them: figures (floats the standard has
 # rounded to the fields' places) and words (grades, extents, priorities).
-FIGURES = ("s", "s_max", "f", "sm", "y", "y_max", "g", "ym", "k", "e", "t", "ri", "mi")
+FIGURES = (
+    "s",
+    "s_max",
+    "f",
+    "sm",
+    "y",
+    "y_max",
+    "g",
+    "ym",
+    "k",
+    "e",
+    "t",
+    "k_used",
+    "e_used",
+    "t_used",
+    "ri",
+    "mi",
+)
 WORDS = (
     "structural_grade",
     "structural_extent",
@@ -76,7 +111,8 @@ WORDS = (
     "repair_priority",
     "maintenance_priority",
 )
-RESULT_FIELDS = FIGURES + WORDS
+# ... and the deviations, comma-joined keys ("" for the standard).
+RESULT_FIELDS = (*FIGURES, *WORDS, "deviations")
 UPDATE_FIELDS = ["inspection", "rule_set", *RESULT_FIELDS, "computed_at"]
 
 # Segments per round when rescoring given segments: keeps every ``IN (…)`` list within
@@ -93,6 +129,43 @@ def active_rule_set():
     """The rule set whose ``DefectCode`` rows score inspections: the ``SEWER_RULE_SET`` setting
     when given, else the standard's own (``projects.standards.config.CJJ181.rule_set``)."""
     return getattr(settings, "SEWER_RULE_SET", "") or CJJ181.rule_set
+
+
+def scoring_options():
+    """The named deviations chosen by the ``SEWER_SCORING_OPTIONS`` setting (a list, or a
+    comma-separated text); none by default: the standard, literally."""
+    options = getattr(settings, "SEWER_SCORING_OPTIONS", None) or ()
+    if isinstance(options, str):
+        options = options.split(",")
+    return tuple(option.strip() for option in options if option.strip())
+
+
+def scoring_rules():
+    """The ``Cjj181Rules`` that score inspections: the standard's, with the options of
+    ``scoring_options()``. Raises ImproperlyConfigured on an unknown or contradictory option."""
+    try:
+        return cjj181.rules_with_options(scoring_options())
+    except ValueError as error:
+        raise ImproperlyConfigured(f"SEWER_SCORING_OPTIONS: {error}") from None
+
+
+def deviation_labels(deviations):
+    """The words of stored deviations (comma-joined keys, or a sequence of keys): a list, empty
+    for the standard. An unknown key is shown as it is."""
+    if isinstance(deviations, str):
+        deviations = deviations.split(",")
+    return [DEVIATION_LABELS.get(key.strip(), key.strip()) for key in deviations if key.strip()]
+
+
+def deviation_wording(deviations):
+    """ "Computed with options that deviate from the standard: …" for stored deviations; ""
+    for the standard."""
+    labels = deviation_labels(deviations)
+    if not labels:
+        return ""
+    return _("Computed with options that deviate from the standard: %(options)s") % {
+        "options": str(DEVIATION_SEPARATOR).join(str(label) for label in labels)
+    }
 
 
 def load_codes(rule_set=None):
@@ -123,6 +196,7 @@ class Rescore:
 
     def __init__(self, rule_set=None):
         self.rule_set = rule_set or active_rule_set()
+        self.rules = scoring_rules()
         self.codes, self.letters = load_codes(self.rule_set)
         self.scored = 0
         self.failures = {}
@@ -154,7 +228,7 @@ class Rescore:
         if chunk is not None:  # given segments no longer inspected keep no score
             unscored = sorted(set(chunk) - {pk for pk, *_rest in work})
         for (pk, code, inspection_id, _arguments), result in zip(
-            work, score_all(work, self.codes), strict=True
+            work, score_all(work, self.codes, self.rules), strict=True
         ):
             if isinstance(result, str):
                 self.failures[code] = result
@@ -239,29 +313,30 @@ def rescore_segments(segment_ids=None):
 
 # --- scoring, in parallel when there is much of it -------------------------------------------
 
-_work = None  # what forked workers score: (work, codes), set just before they are forked
+_work = None  # what forked workers score: (work, codes, rules), set just before they are forked
 
 
-def _score(arguments, codes):
+def _score(arguments, codes, rules=None):
     """score_segment()'s results in ``RESULT_FIELDS`` order, or why it refused (a text)."""
     try:
-        result = cjj181.score_segment(*arguments, codes=codes)
+        result = cjj181.score_segment(*arguments, codes=codes, rules=rules)
     except ValueError as error:
         return str(error)
     return (
         *(getattr(result, name) for name in FIGURES),
         *(getattr(result, name) or "" for name in WORDS),
+        ",".join(result.deviations),
     )
 
 
 def _score_slice(bounds):
-    work, codes = _work
-    return [_score(item[3], codes) for item in work[bounds[0] : bounds[1]]]
+    work, codes, rules = _work
+    return [_score(item[3], codes, rules) for item in work[bounds[0] : bounds[1]]]
 
 
-def score_all(work, codes):
-    """``_score`` of each item of ``work`` (whose last element holds the arguments), in order,
-    as an iterator.
+def score_all(work, codes, rules=None):
+    """``_score`` of each item of ``work`` (whose last element holds the arguments), with
+    ``rules`` (default: the standard's), in order, as an iterator.
 
     From ``PARALLEL_FROM`` items on, forked worker processes (one per CPU) do the scoring: they
     inherit ``work`` when they are forked, so nothing is sent to them but slice bounds, and
@@ -278,10 +353,10 @@ def score_all(work, codes):
         or threading.active_count() > 1
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        yield from (_score(item[3], codes) for item in work)
+        yield from (_score(item[3], codes, rules) for item in work)
         return
     slices = [(start, start + WRITE_BATCH) for start in range(0, len(work), WRITE_BATCH)]
-    _work = (work, codes)
+    _work = (work, codes, rules)
     try:
         pool = multiprocessing.get_context("fork").Pool(processes)
     finally:

@@ -4,12 +4,18 @@ repair and maintenance priority pages and a segment's page."""
 
 import csv
 import datetime
+import importlib
 import io
 import multiprocessing
 from decimal import Decimal
 from unittest import mock
 
+import openpyxl
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import (
@@ -339,6 +345,184 @@ class SegmentPageTests(SewerTestCase):
         response = self.client.get(reverse("projects:segment-detail", args=[self.never.pk]))
         self.assertIsNone(response.context["score"])
         self.assertEqual(self.client.get("/pipes/segments/999999/").status_code, 404)
+
+
+# The deviations the product once applied by default, as named options.
+FORMER = ["monotone_f", "merge_max"]
+FORMER_LABELS = "F 不超过 Smax；1 m 内的缺陷取较高分，不相加"
+FORMER_WORDING = f"按偏离标准的选项计算：{FORMER_LABELS}"
+
+
+class StandardTests(SewerTestCase):
+    """The issue's worked cases through the database: the standard literally by default, the
+    former rules as named options, and the scores that used them labelled."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # Two TJ grade 3 1.2 m apart, 500 mm (E = 0), area C (K = 3), ordinary soil (T = 0).
+        cls.joints = make_segment("TJ-500", diameter_mm=500, area_class="C")
+        inspect(cls.joints, [("TJ", 3, "10.00"), ("TJ", 3, "11.20")])
+        # Two PL grade 4 1.3 m apart, 400 mm (E = 0), area D (K = 0).
+        cls.breaks = make_segment("PL-400", diameter_mm=400, area_class="D")
+        inspect(cls.breaks, [("PL", 4, "5.00"), ("PL", 4, "6.30")])
+        # SL grade 2 and PL grade 3 0.5 m apart, 400 mm (E = 0), area D (K = 0).
+        cls.close = make_segment("SLPL-400", diameter_mm=400, area_class="D")
+        inspect(cls.close, [("SL", 2, "20.00"), ("PL", 3, "20.50")])
+        rescore_segments()
+
+    def figures(self, segment):
+        score = self.score(segment)
+        return (score.f, score.structural_grade, score.ri, score.repair_priority)
+
+    def test_it_scores_by_the_standard_literally_by_default(self):
+        # F = max(S, Smax) = 1.1·(5 + 5)/2 = 5.5; RI = 0.7·5.5 + 0.1·3 = 4.15 → 宜尽快修复.
+        self.assertEqual(
+            self.figures(self.joints), (Decimal("5.50"), "III", Decimal("4.15"), "soon")
+        )
+        # F = 1.1·(10 + 10)/2 = 11; RI = 0.7·11 = 7.7 → 应立即修复.
+        self.assertEqual(
+            self.figures(self.breaks), (Decimal("11.00"), "IV", Decimal("7.70"), "now")
+        )
+        # One composite defect 2 + 5 = 7: F = 7 → IV; RI = 0.7·7 = 4.9.
+        self.assertEqual(self.figures(self.close), (Decimal("7.00"), "IV", Decimal("4.90"), "soon"))
+        self.assertFalse(SegmentScore.objects.exclude(deviations="").exists())
+        joints = self.score(self.joints)
+        self.assertEqual((joints.k, joints.k_used, joints.e_used, joints.t_used), (3, 3, 0, 0))
+
+    @override_settings(SEWER_SCORING_OPTIONS=FORMER)
+    def test_it_keeps_the_former_rules_as_named_options(self):
+        rescore_segments()
+        # F = Smax = 5; RI = 3.5 + 0.3 = 3.80 → 宜制定修复计划.
+        self.assertEqual(
+            self.figures(self.joints), (Decimal("5.00"), "III", Decimal("3.80"), "plan")
+        )
+        # F = 10; RI = 7.0 → 宜尽快修复.
+        self.assertEqual(
+            self.figures(self.breaks), (Decimal("10.00"), "IV", Decimal("7.00"), "soon")
+        )
+        # The higher score, 5: F = 5 → III; RI = 3.5.
+        self.assertEqual(
+            self.figures(self.close), (Decimal("5.00"), "III", Decimal("3.50"), "plan")
+        )
+        self.assertEqual(
+            set(SegmentScore.objects.values_list("deviations", flat=True)),
+            {"monotone_f,merge_max"},
+        )
+
+    def test_it_refuses_an_unknown_option(self):
+        for options in (["monotone"], ["merge_max", "merge_none"]):
+            with (
+                self.subTest(options),
+                override_settings(SEWER_SCORING_OPTIONS=options),
+                self.assertRaisesMessage(ImproperlyConfigured, "SEWER_SCORING_OPTIONS"),
+            ):
+                rescore_segments()
+        self.assertEqual(self.score(self.joints).ri, Decimal("4.15"))  # left as they were
+
+    def test_it_labels_no_score_of_the_standard(self):
+        for name in ("projects:segment-priority", "projects:segment-maintenance"):
+            self.assertNotContains(self.client.get(reverse(name)), "偏离标准的选项计算")
+        page = self.client.get(reverse("projects:segment-detail", args=[self.joints.pk]))
+        self.assertNotContains(page, "偏离标准的选项计算")
+        self.assertNotContains(page, "不同的选项")
+
+    def test_it_labels_scores_computed_with_deviations_on_the_pages_and_in_the_exports(self):
+        with override_settings(SEWER_SCORING_OPTIONS=FORMER):
+            rescore_segments()
+            detail = reverse("projects:segment-detail", args=[self.joints.pk])
+            self.assertContains(self.client.get(detail), FORMER_WORDING)
+            for name in ("projects:segment-priority", "projects:segment-maintenance"):
+                with self.subTest(name):
+                    page = self.client.get(reverse(name))
+                    # The page says how scores are computed now; each of the 6 rows how its
+                    # score was, in its cell's badge (the full sentence as its title).
+                    self.assertContains(page, FORMER_WORDING, count=1 + 6)
+                    self.assertContains(
+                        page,
+                        f'title="{FORMER_WORDING}">{FORMER_LABELS}</span>',
+                        count=6,
+                    )
+                    rows = list(
+                        csv.reader(
+                            io.StringIO(
+                                self.client.get(reverse(name), {"_export": "csv"}).content.decode(
+                                    "utf-8"
+                                )
+                            )
+                        )
+                    )
+                    column = rows[0].index("偏离标准的选项")
+                    self.assertEqual({row[column] for row in rows[1:]}, {FORMER_WORDING})
+                    workbook = openpyxl.load_workbook(
+                        io.BytesIO(self.client.get(reverse(name), {"_export": "xlsx"}).content)
+                    )
+                    values = list(workbook.active.iter_rows(values_only=True))
+                    column = values[0].index("偏离标准的选项")
+                    self.assertEqual({row[column] for row in values[1:]}, {FORMER_WORDING})
+        # Back to the standard: the stored scores still say what they were computed with, and
+        # the segment's page says they are due a rescoring.
+        page = self.client.get(detail)
+        self.assertContains(page, FORMER_WORDING)
+        self.assertContains(page, "这些分值按与当前设置不同的选项计算")
+        rescore_segments()
+        self.assertNotContains(self.client.get(detail), "偏离标准的选项计算")
+
+    def test_it_shows_what_ri_used_of_k_e_and_t(self):
+        # Shenzhen: area C (K = 3), 600 mm (E = 3), F = 2 < 4: RI used K = E = 0.
+        page = self.client.get(reverse("projects:segment-detail", args=[self.shenzhen.pk]))
+        score = self.score(self.shenzhen)
+        self.assertEqual((score.k, score.e, score.k_used, score.e_used), (3, 3, 0, 0))
+        self.assertContains(page, "<b>3.00</b> · RI 中按 0.00 计（F &lt; 4）", count=2, html=False)
+        self.assertContains(page, "0.7 × 2.00 + 0.1 × 0.00 + 0.05 × 0.00 + 0.15 × 0.00", html=False)
+        # TJ-500: F = 5.5 ≥ 4, K counts 3: no note, the formula with K = 3.
+        page = self.client.get(reverse("projects:segment-detail", args=[self.joints.pk]))
+        self.assertNotContains(page, "RI 中按")
+        self.assertContains(page, "0.7 × 5.50 + 0.1 × 3.00 + 0.05 × 0.00 + 0.15 × 0.00")
+        # The repair list and its export show the used values.
+        response = self.client.get(reverse("projects:segment-priority"), {"_export": "csv"})
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+        header = rows[0]
+        by_code = {row[0]: row for row in rows[1:]}
+        used = [header.index(name) for name in ("RI 中的 K", "RI 中的 E", "RI 中的 T")]
+        self.assertEqual([by_code["SZ-001"][i] for i in used], ["0.00", "0.00", "0.00"])
+        self.assertEqual([by_code["TJ-500"][i] for i in used], ["3.00", "0.00", "0.00"])
+        self.assertEqual([by_code["PL-900"][i] for i in used], ["10.00", "10.00", "0.00"])
+
+    def test_the_migration_rescores_stored_scores_under_the_standard(self):
+        migration = importlib.import_module("projects.migrations.0014_rescore_segments")
+        add_bulk_segments(40)
+        with override_settings(SEWER_SCORING_OPTIONS=FORMER):
+            rescore_segments()  # as stored before: the former rules
+        self.assertEqual(self.score(self.joints).f, Decimal("5.00"))
+        SegmentScore.objects.update(k_used=0, e_used=0, t_used=0, deviations="")  # as migrated
+        before = dict(SegmentScore.objects.values_list("segment__code", "computed_at"))
+        editor = mock.Mock(connection=connection)
+        # Reads: scores; codes; per 1000 scores, segments and defects — whatever the number of
+        # segments. Writes: upserts of up to 1000 rows (SQLite's limit on parameters cuts them
+        # into statements of 35).
+        with CaptureQueriesContext(connection) as queries:
+            migration.rescore(apps, editor)
+        statements = [query["sql"].split()[0] for query in queries.captured_queries]
+        self.assertEqual(statements.count("SELECT"), 4)
+        self.assertLessEqual(len(statements), 4 + 2)
+        fields = ["segment", "inspection", "rule_set", *RESULT_FIELDS]
+        migrated = list(SegmentScore.objects.order_by("segment").values_list(*fields))
+        self.assertEqual(
+            self.figures(self.joints), (Decimal("5.50"), "III", Decimal("4.15"), "soon")
+        )
+        self.assertEqual(self.figures(self.close), (Decimal("7.00"), "IV", Decimal("4.90"), "soon"))
+        self.assertTrue(
+            all(
+                stamp > before[code]
+                for code, stamp in SegmentScore.objects.values_list("segment__code", "computed_at")
+            )
+        )
+        # The same as the service's rescoring under the standard.
+        rescore_segments()
+        self.assertEqual(
+            list(SegmentScore.objects.order_by("segment").values_list(*fields)), migrated
+        )
 
 
 class QueryCountTests(SewerTestCase):

@@ -10,6 +10,8 @@ Environment variables:
     SECURE_SSL_REDIRECT   "0" to turn off the HTTPS redirect behind a proxy that already does it.
     SEWER_RULE_SET  the sewer defect rule set that scores inspections, e.g. "DB44/T 1025-2012"
                     (default: CJJ181-2012, the standard's own; see projects.sewer_condition).
+    SEWER_SCORING_OPTIONS  comma-separated deviations from CJJ 181-2012 in the sewer scores,
+                    e.g. "monotone_f" (default none: the standard, literally).
     MEDIA_ROOT      where uploads (evidence, photos and their thumbnails) are stored; never
                     served publicly, only through the login-protected views.
     PATROL_INTERVAL_DAYS  how often each channel of a patrol post must be patrolled (default 7).
@@ -285,6 +287,9 @@ BLACK_ODOUR_OPTIONS = env_list("BLACK_ODOUR_OPTIONS")  # black_odour.OPTIONS; em
 # The rule set whose DefectCode rows score sewer inspections; empty: the standard's own
 # (projects.standards.config.CJJ181.rule_set, "CJJ181-2012").
 SEWER_RULE_SET = os.environ.get("SEWER_RULE_SET", "")
+# Named deviations from CJJ 181-2012 in the sewer scores (projects.standards.cjj181.OPTIONS:
+# monotone_f, merge_max, merge_none), comma-separated; empty: the standard, literally.
+SEWER_SCORING_OPTIONS = env_list("SEWER_SCORING_OPTIONS")
 
 # -- Daily operations ----------------------------------------------------------------------
 

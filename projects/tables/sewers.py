@@ -1,5 +1,8 @@
 """Sewer condition tables: the repair and maintenance priority lists (rows of
-``SegmentScore``), a segment's inspections and defects, and the survey coverage by method."""
+``SegmentScore``), a segment's inspections and defects, and the survey coverage by method.
+
+A score computed with deviations from the standard says so in its row, on the page and in the
+exports (``DeviationColumn``); the repair list shows what RI used of K, E and T."""
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -7,7 +10,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Defect, Inspection, SegmentScore
-from ..sewer_condition import EXTENT_LABELS, MAINTENANCE_LABELS, REPAIR_LABELS
+from ..sewer_condition import (
+    DEVIATION_SEPARATOR,
+    EXTENT_LABELS,
+    MAINTENANCE_LABELS,
+    REPAIR_LABELS,
+    deviation_labels,
+    deviation_wording,
+)
 from ..templatetags.waterworks import qty
 from . import QuantityColumn
 
@@ -47,6 +57,30 @@ class WordingColumn(tables.Column):
         return str(self.labels.get(value, value))
 
 
+class DeviationColumn(tables.Column):
+    """The deviations from the standard a score was computed with: a badge naming them, blank
+    for the standard; in exports the full sentence."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("verbose_name", _("Deviations from the standard"))
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("orderable", False)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        labels = deviation_labels(value)
+        if not labels:
+            return ""
+        return format_html(
+            '<span class="badge badge-warning" title="{}">{}</span>',
+            deviation_wording(value),
+            str(DEVIATION_SEPARATOR).join(str(label) for label in labels),
+        )
+
+    def value(self, value):
+        return str(deviation_wording(value))
+
+
 def segment_url(record):
     return reverse("projects:segment-detail", args=[record.segment_id])
 
@@ -84,11 +118,27 @@ class RepairPriorityTable(SegmentScoreTable):
     f = FigureColumn()
     structural_grade = tables.Column()
     structural_extent = WordingColumn(labels=EXTENT_LABELS)
+    # What RI used: 0 where the standard's gates close (K, E when F < 4; T when F = 0).
+    k_used = FigureColumn(verbose_name=_("K in RI"))
+    e_used = FigureColumn(verbose_name=_("E in RI"))
+    t_used = FigureColumn(verbose_name=_("T in RI"))
     ri = FigureColumn(order_by=("ri", "segment__code"))  # ties in a stable order
     repair_priority = WordingColumn(labels=REPAIR_LABELS, badges=PRIORITY_BADGES)
+    deviations = DeviationColumn()
 
     class Meta(SegmentScoreTable.Meta):
-        sequence = (*SegmentScoreTable.Meta.sequence, "f", "structural_grade", "...")
+        sequence = (
+            *SegmentScoreTable.Meta.sequence,
+            "f",
+            "structural_grade",
+            "structural_extent",
+            "k_used",
+            "e_used",
+            "t_used",
+            "ri",
+            "repair_priority",
+            "deviations",
+        )
         order_by = ("-ri",)
 
 
@@ -98,9 +148,18 @@ class MaintenancePriorityTable(SegmentScoreTable):
     functional_extent = WordingColumn(labels=EXTENT_LABELS)
     mi = FigureColumn(order_by=("mi", "segment__code"))
     maintenance_priority = WordingColumn(labels=MAINTENANCE_LABELS, badges=PRIORITY_BADGES)
+    deviations = DeviationColumn()
 
     class Meta(SegmentScoreTable.Meta):
-        sequence = (*SegmentScoreTable.Meta.sequence, "g", "functional_grade", "...")
+        sequence = (
+            *SegmentScoreTable.Meta.sequence,
+            "g",
+            "functional_grade",
+            "functional_extent",
+            "mi",
+            "maintenance_priority",
+            "deviations",
+        )
         order_by = ("-mi",)
 
 

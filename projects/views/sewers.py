@@ -1,5 +1,7 @@
 """Sewer condition pages: the repair and the maintenance priority lists (segments by RI, by
-MI) and a segment's page with its scores, inspections and defects."""
+MI) and a segment's page with its scores, inspections and defects. Scores computed with
+deviations from the standard are labelled as such; the segment's page shows what RI used of
+K, E and T."""
 
 from collections import defaultdict
 
@@ -14,9 +16,11 @@ from projects.sewer_condition import (
     MAINTENANCE_LABELS,
     REPAIR_LABELS,
     active_rule_set,
+    deviation_wording,
     load_codes,
+    scoring_rules,
 )
-from projects.standards.cjj181 import GRADE_WORDING_BY_KIND, PRIORITY_WORDING
+from projects.standards.cjj181 import GRADE_WORDING_BY_KIND, PRIORITY_WORDING, deviations
 from projects.tables.sewers import (
     PRIORITY_BADGES,
     DefectTable,
@@ -45,6 +49,8 @@ class SegmentPriorityView(ListPage):
         context = super().get_context_data(**kwargs)
         context["kind"] = self.kind
         context["rule_set"] = active_rule_set()
+        # The options scores are computed with now; each row says what its own score used.
+        context["active_deviations"] = deviation_wording(deviations(scoring_rules()))
         # An empty page says why: nothing scored at all (one more query, only then), or
         # nothing matching the filters.
         empty = not context["table"].paginator.count
@@ -131,7 +137,10 @@ class SegmentDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
             ],
         )
         if score is not None:
+            active = ",".join(deviations(scoring_rules()))
             context.update(
+                deviation_wording=deviation_wording(score.deviations),
+                other_options=score.deviations != active,
                 structural_extent=EXTENT_LABELS.get(score.structural_extent, ""),
                 functional_extent=EXTENT_LABELS.get(score.functional_extent, ""),
                 repair=REPAIR_LABELS.get(score.repair_priority, score.repair_priority),
