@@ -7,6 +7,7 @@ import io
 import shutil
 import tempfile
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 from django.contrib.auth import get_user_model
@@ -298,11 +299,11 @@ class InspectionImportTests(ImportTestCase):
             area_class="C",
         )
         rows = [
-            "XZ-W001,W001,W002,600,,45.5,,,CCTV,2018-05-20,,,XX,2,12.3,,",  # 2: unknown code
+            "XZ-W001,W001,W002,600,,45.5,D,,CCTV,2018-05-20,,,XX,2,12.3,,",  # 2: unknown code
             "XZ-W001,,,,,,,,CCTV,2018-05-20,,,FS,4,13,,",  # 3: FS has no grade 4
             "XZ-W001,,,,,,,,CCTV,2018-05-20,,,PL,5,14,,",  # 4: grade out of 1–4
             "XZ-OLD,,,500,,,,,CCTV,2018-05-20,,,,,,,",  # 5: differs from the stored 400
-            "XZ-NEW,N1,,300,,10,,,CCTV,2018-05-20,,,,,,,",  # 6: new segment without 终点井
+            "XZ-NEW,N1,,300,,10,C,,CCTV,2018-05-20,,,,,,,",  # 6: new segment without 终点井
             "XZ-W001,,,,,,,,CCTV,2018-05-20,,,,3,,,",  # 7: a grade without a code
             "XZ-W001,,,,,,,,声纳,2018/5/22,,,CJ,2,,,",  # 8: a defect without its position
         ]
@@ -320,6 +321,55 @@ class InspectionImportTests(ImportTestCase):
                 (8, "位置(m)"),
             ],
         )
+
+    def test_it_requires_the_area_class_of_a_new_segment_and_keeps_a_stored_one(self):
+        # K comes from the area class: a new segment without one is a row error, not class C.
+        PipeSegment.objects.create(
+            code="XZ-OLD", from_manhole="A", to_manhole="B", diameter_mm=400, length_m=20,
+            area_class="A",
+        )  # fmt: skip
+        rows = [
+            "XZ-NEW,N1,N2,300,,10,,,CCTV,2018-05-20,,,,,,,",  # 2: new, no 地区类别
+            "XZ-NEW,,,,,,,,CCTV,2018-05-20,,,SL,2,3,,",  # 3: the same segment, still none
+            "XZ-OLD,,,,,,,,CCTV,2018-05-20,,,SL,2,3,,",  # 4: stored: keeps its class A
+        ]
+        preview = self.upload("inspections", csv_file(INSPECTION_HEADER, rows))
+        result = preview.context["result"]
+        self.assertEqual([(e.line, e.column) for e in result.errors], [(2, "地区类别")])
+        self.assertEqual(
+            result.errors[0].message,
+            "未填写：XZ-NEW 是新管段，须填写地区类别：A、B、C 或 D（规程的地区类别，决定 K 值）。",
+        )
+        self.assertContains(preview, "地区类别")
+        self.assertNotContains(preview, 'name="confirm"')
+        self.assertEqual(self.confirm().status_code, 302)
+        self.assertFalse(PipeSegment.objects.filter(code="XZ-NEW").exists())
+
+        # With the class given, the file goes in, and the stored segment, left blank, keeps
+        # class A.
+        rows[0] = rows[0].replace(",10,,", ",10,C,")
+        preview = self.upload("inspections", csv_file(INSPECTION_HEADER, rows))
+        self.assertTrue(preview.context["result"].ok, preview.context["result"].errors)
+        self.confirm()
+        self.assertEqual(PipeSegment.objects.get(code="XZ-NEW").area_class, "C")
+        old = PipeSegment.objects.get(code="XZ-OLD")
+        self.assertEqual(old.area_class, "A")
+        # SL 2 (F = 2 < 4): K counts for nothing in RI, but the score records the class's K.
+        self.assertEqual((old.score.k, old.score.k_used), (10, 0))
+
+    def test_it_scores_an_imported_inspection_by_the_standard(self):
+        # Two TJ grade 3 1.2 m apart on a new 500 mm pipe in area C: F = 5.5, RI = 4.15 (soon).
+        rows = [
+            "XZ-TJ,T1,T2,500,,40,C,一般土层,CCTV,2018-05-20,,,TJ,3,10,,",
+            "XZ-TJ,,,,,,,,CCTV,2018-05-20,,,TJ,3,11.2,,",
+        ]
+        self.upload("inspections", csv_file(INSPECTION_HEADER, rows))
+        self.confirm()
+        score = SegmentScore.objects.get(segment__code="XZ-TJ")
+        self.assertEqual(
+            (score.f, score.ri, score.repair_priority), (Decimal("5.50"), Decimal("4.15"), "soon")
+        )
+        self.assertEqual((score.k_used, score.e_used, score.deviations), (3, 0, ""))
 
     def test_it_refuses_an_inspection_already_stored(self):
         self.upload("inspections", csv_file(INSPECTION_HEADER, self.ROWS))

@@ -4,8 +4,10 @@ Rows with the same segment, method and date are one inspection; a row without a 
 records an inspection (or a segment inspected) without defects.
 
 Segments: a segment code the database does not have is created from the row's segment columns
-(起点井, 终点井, 管径, 长度 required; 材质, 地区类别 (default C), 土质 (default ordinary soil)
-optional). For a segment that exists the segment columns may be left empty; a value given must
+(起点井, 终点井, 管径, 长度 and 地区类别 required; 材质 and 土质 (default ordinary soil)
+optional). 地区类别 is the standard's area class A–D, which sets K in RI: it has no default, so a
+new segment without it is a row error rather than a guess. For a segment that exists the segment
+columns may be left empty — it keeps its stored values, area class included; a value given must
 agree with the stored one — an inspection file does not rewrite the asset register (correct a
 segment in the admin, then import). Rows of one segment must agree with each other likewise, as
 must the contractor and video reference of the rows of one inspection.
@@ -88,7 +90,7 @@ SEGMENT_FIELDS = (
     "area_class",
     "soil",
 )
-REQUIRED_FOR_NEW = ("from_manhole", "to_manhole", "diameter_mm", "length_m")
+REQUIRED_FOR_NEW = ("from_manhole", "to_manhole", "diameter_mm", "length_m", "area_class")
 DEFECT_DETAILS = ("grade", "position_m", "defect_length_m", "clock")
 
 
@@ -300,16 +302,18 @@ class InspectionImporter(Importer):
                         )
             else:
                 for name in REQUIRED_FOR_NEW:
-                    if name not in known:
-                        self.add_error(
-                            known["_line"],
-                            headers[name],
-                            _(
-                                "Missing value: %(code)s is a new segment, so this column is "
-                                "required."
-                            )
-                            % {"code": code},
+                    if name in known:
+                        continue
+                    if name == "area_class":
+                        message = _(
+                            "Missing value: %(code)s is a new segment, so its area class is "
+                            "required: A, B, C or D (the standard's classes, which set K)."
                         )
+                    else:
+                        message = _(
+                            "Missing value: %(code)s is a new segment, so this column is required."
+                        )
+                    self.add_error(known["_line"], headers[name], message % {"code": code})
         segment_ids = {code: pk for code, (pk, _values) in stored.items()}
         ids = sorted(segment_ids.values())
         existing = set()
