@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, JSONField, OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -287,6 +287,8 @@ def needs_attention(today=None, days_ahead=None, unit=None):
             latest_grade=Subquery(judgements.values("grade")[:1]),
             previous_grade=Subquery(judgements.values("grade")[1:2]),
             judged_at=Subquery(judgements.values("computed_at")[:1]),
+            latest_rounds=Subquery(judgements.values("rounds")[:1], output_field=JSONField()),
+            previous_rounds=Subquery(judgements.values("rounds")[1:2], output_field=JSONField()),
         )
         .filter(previous_grade__isnull=False)
         .exclude(latest_grade=F("previous_grade"))
@@ -296,6 +298,10 @@ def needs_attention(today=None, days_ahead=None, unit=None):
         channels = channels.filter(maintaining_unit=unit_id)
     for channel in channels:
         if GRADE_RANK[channel.latest_grade] <= GRADE_RANK[channel.previous_grade]:
+            continue
+        if channel.latest_rounds == channel.previous_rounds:
+            # Regraded on the same sampling days (the rules or their options changed): the
+            # water did not worsen.
             continue
         link = _path(("projects:channel-detail", [channel.pk]))
         add(

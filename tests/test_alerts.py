@@ -90,10 +90,12 @@ def make_complaint(location, stage, unit=None, deadline=None, received_at=None):
     return complaint
 
 
-def judge(channel, *grades_and_days):
-    """Judgement rows for ``channel``: (grade, computed on) pairs, oldest first."""
+def judge(channel, *grades_and_days, rounds=None):
+    """Judgement rows for ``channel``: (grade, computed on) pairs, oldest first, each on the
+    sampling day before it was computed (or on ``rounds``, the same for all)."""
     for grade, day in grades_and_days:
-        judgement = Judgement.objects.create(channel=channel, grade=grade)
+        judged_rounds = rounds if rounds is not None else [str(day - days(1))]
+        judgement = Judgement.objects.create(channel=channel, grade=grade, rounds=judged_rounds)
         # computed_at is auto_now_add: set the day afterwards.
         Judgement.objects.filter(pk=judgement.pk).update(computed_at=at(day))
 
@@ -250,6 +252,20 @@ class NeedsAttentionTests(AlertsWorld):
         self.assertEqual({i.label for i in alerts.unassigned.items}, self.labels_unassigned)
         self.assertIsNone(alerts.group_for(self.unit_c))
         self.assertEqual(len(alerts), 11)
+
+    def test_a_regrade_of_the_same_sampling_days_is_not_a_worsening(self):
+        # The rules changed (e.g. the guide's point rule replaced an option), not the water.
+        channel = make_channel("同轮次重判渠", self.unit_a)
+        same = [str(self.today - days(30)), str(self.today - days(29))]
+        judge(
+            channel, ("clear", self.today - days(5)), ("light", self.today - days(1)), rounds=same
+        )
+        labels = {i.label for i in needs_attention(today=self.today).group_for(self.unit_a).items}
+        self.assertNotIn("同轮次重判渠", labels)
+        # New sampling days judged worse: a worsening.
+        judge(channel, ("severe", self.today), rounds=[str(self.today - days(1))])
+        labels = {i.label for i in needs_attention(today=self.today).group_for(self.unit_a).items}
+        self.assertIn("同轮次重判渠", labels)
 
     def test_it_says_how_late_or_how_soon_and_puts_overdue_first(self):
         items = needs_attention(today=self.today).group_for(self.unit_a).items
