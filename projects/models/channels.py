@@ -17,7 +17,8 @@ class ChannelQuerySet(models.QuerySet):
     def with_condition(self):
         """The condition the data give: ``current_condition`` is the grade of the channel's
         latest black-odour judgement where there is one (``condition_judged`` true, the rounds
-        it rests on in ``judged_rounds``), else the recorded ``condition``. Judgement grades
+        it rests on in ``judged_rounds``, its deviations from the guide in
+        ``judged_deviations``), else the recorded ``condition``. Judgement grades
         are values of ``Channel.Condition`` too. Correlated subqueries on the judgements'
         (channel, -computed_at) index: no query per channel."""
         from .water import Judgement
@@ -26,6 +27,7 @@ class ChannelQuerySet(models.QuerySet):
         return self.annotate(
             judged_grade=Subquery(latest.values("grade")[:1]),
             judged_rounds=Subquery(latest.values("rounds")[:1]),
+            judged_deviations=Subquery(latest.values("deviations")[:1]),
         ).annotate(
             current_condition=Coalesce(F("judged_grade"), F("condition")),
             condition_judged=Exists(latest),

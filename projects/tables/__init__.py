@@ -32,8 +32,12 @@ from ..water_quality import (
     RECORDED,
     RECORDED_TITLE,
     condition_label,
+    deviation_labels,
     rounds_text,
 )
+
+DEVIATES = _("deviates from the guide")
+DEVIATES_TITLE = _("Graded with options that deviate from the guide:")
 
 NOT_GIVEN = _("not given")
 
@@ -187,7 +191,7 @@ class ConditionColumn(tables.Column):
             title = format_html("{} {}", MEASURED_TITLE, rounds_text(record.judged_rounds))
         else:
             source, text, title = "recorded", RECORDED, RECORDED_TITLE
-        return format_html(
+        html = format_html(
             '<span class="badge badge-{}">{}</span> '
             '<small class="condition-source {}" title="{}">{}</small>',
             value,
@@ -196,9 +200,21 @@ class ConditionColumn(tables.Column):
             title,
             text,
         )
+        deviations = record.condition_judged and getattr(record, "judged_deviations", "")
+        if deviations:
+            html += format_html(
+                ' <small class="condition-source deviation" title="{} {}">{}</small>',
+                DEVIATES_TITLE,
+                " / ".join(str(label) for label in deviation_labels(deviations)),
+                DEVIATES,
+            )
+        return html
 
     def value(self, value, record):
-        return f"{condition_label(value)} ({MEASURED if record.condition_judged else RECORDED})"
+        source = MEASURED if record.condition_judged else RECORDED
+        if record.condition_judged and getattr(record, "judged_deviations", ""):
+            return f"{condition_label(value)} ({source}, {DEVIATES})"
+        return f"{condition_label(value)} ({source})"
 
 
 class ChannelTable(tables.Table):
