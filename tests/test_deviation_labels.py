@@ -46,3 +46,11 @@ class DeviationLabelTests(TestCase):
         item = card.split("按选项判定渠")[1].split("</li>")[0]
         self.assertIn("偏离指南", item)
         self.assertNotIn("偏离指南", card.split("按指南判定渠")[1].split("</li>")[0])
+
+    def test_the_admin_shows_the_deviations_of_a_judgement(self):
+        self.client.force_login(self.administrator)
+        judgement = Judgement.objects.get(channel=self.option)
+        url = reverse("admin:projects_judgement_change", args=[judgement.pk])
+        self.assertContains(self.client.get(url), "轻度黑臭须达 60%/30% 频次")
+        listing = self.client.get(reverse("admin:projects_judgement_changelist"))
+        self.assertContains(listing, "轻度黑臭须达 60%/30% 频次", count=1)

@@ -27,7 +27,7 @@ from django.db import router, transaction
 from django.test import RequestFactory, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from projects.models import ImportBatch, InterceptionBatch, ProgressReport
+from projects.models import ImportBatch, InterceptionBatch, ProgressReport, ResponsibleUnit
 from tests import (
     url_rules_assessment,
     url_rules_complaints,
@@ -556,6 +556,10 @@ class UrlWalkCase(EditingTestCase):
         cls.segment = add_sewer_records()
         add_water_records(cls.g105)
         cls.import_batch = ImportBatch.objects.create(kind="samples", file_name="x.csv")
+        # The article gives the plans no 责任清单 row: one for the admin's pages.
+        cls.g105.plan.responsibilities.create(
+            unit=ResponsibleUnit.objects.get(name="各市政站"), duty="日常管护"
+        )
         for module in AREA_RULES:
             module.setup(cls)
         cls.users = {

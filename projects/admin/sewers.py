@@ -7,9 +7,9 @@ from django.utils.translation import ngettext
 
 from ..models import Defect, DefectCode, ImportBatch, Inspection, PipeSegment, SegmentScore
 from ..queries import count_of
-from ..sewer_condition import Rescore
+from ..sewer_condition import Rescore, deviation_labels
 from .audit import HistoryAdmin
-from .base import AdminForm, admin_change_link, column
+from .base import EMPTY, AdminForm, admin_change_link, column
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -183,13 +183,17 @@ class SegmentScoreAdmin(ReadOnlyAdmin):
         "g",
         "inspection_link",
         "rule_set",
+        "deviation_list",
         "computed_at",
     ]
     list_filter = ["structural_grade", "functional_grade", "repair_priority", "rule_set"]
     list_select_related = ["segment", "inspection__segment"]
     search_fields = ["segment__code"]
     fieldsets = [
-        (None, {"fields": ["segment", "inspection", "rule_set", "computed_at"]}),
+        (
+            None,
+            {"fields": ["segment", "inspection", "rule_set", "deviation_list", "computed_at"]},
+        ),
         (
             _("Structural condition"),
             {
@@ -210,8 +214,12 @@ class SegmentScoreAdmin(ReadOnlyAdmin):
                 ]
             },
         ),
-        (_("Weights"), {"fields": [("k", "e", "t")]}),
+        (_("Weights"), {"fields": [("k", "e", "t"), ("k_used", "e_used", "t_used")]}),
     ]
+
+    @admin.display(description=_("deviations from the standard"))
+    def deviation_list(self, obj):
+        return "；".join(str(label) for label in deviation_labels(obj.deviations)) or EMPTY
 
     @admin.display(description=_("inspection"), ordering="inspection__inspected_on")
     def inspection_link(self, obj):

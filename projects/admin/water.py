@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from ..models import Judgement, Sample, SamplingPoint
 from ..queries import count_of
-from ..water_quality import grade_sample, regrade_channels, rounds_text
+from ..water_quality import deviation_labels, grade_sample, regrade_channels, rounds_text
 from .audit import HistoryAdmin
 from .base import EMPTY, AdminForm, admin_change_link, column
 
@@ -104,13 +104,33 @@ class SampleAdmin(HistoryAdmin):
 class JudgementAdmin(admin.ModelAdmin):
     """Computed by ``projects.water_quality``: shown, never edited (a new one replaces it)."""
 
-    list_display = ["channel", "grade", "rounds_list", "point_count", "sample_count", "computed_at"]
+    list_display = [
+        "channel",
+        "grade",
+        "rounds_list",
+        "point_count",
+        "sample_count",
+        "deviation_list",
+        "computed_at",
+    ]
     list_filter = ["grade", ("channel", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["channel"]
     date_hierarchy = "computed_at"
     search_fields = ["channel__name"]
-    fields = ["channel", "grade", "rounds_list", "points", "sample_count", "computed_at"]
+    fields = [
+        "channel",
+        "grade",
+        "rounds_list",
+        "points",
+        "sample_count",
+        "deviation_list",
+        "computed_at",
+    ]
     readonly_fields = fields
+
+    @admin.display(description=_("deviations from the guide"))
+    def deviation_list(self, obj):
+        return "；".join(str(label) for label in deviation_labels(obj.deviations)) or EMPTY
 
     @admin.display(description=_("rounds"))
     def rounds_list(self, obj):
