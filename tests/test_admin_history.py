@@ -468,6 +468,8 @@ class AdminRoleTests(AdminHistoryTestCase):
         add_sewer_records()  # a row of each sewer-condition model, for their pages
         add_water_records(cls.task.plan.channel)  # and of each water-quality model
         add_operations_records(cls.task.plan.channel)  # and of each daily-operations model
+        # The article gives the plans no 责任清单 row: one of the test's own.
+        cls.task.plan.responsibilities.create(unit=cls.unit, duty="日常管护")
 
     def test_it_lets_an_administrator_use_every_page_of_the_projects_admin(self):
         client = self.client_for(self.other_admin)
