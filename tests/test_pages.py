@@ -125,6 +125,14 @@ class QueryCountTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         make_users(cls)
+        # The article gives the plans no 责任清单 row and 105国道 no target: each plan gets a row
+        # of every list, so the counts include a page of each.
+        stations = ResponsibleUnit.objects.get(name="各市政站")
+        for plan in Plan.objects.all():
+            plan.responsibilities.create(unit=stations, duty="日常管护")
+        Plan.objects.get(channel__name="105国道排洪渠").targets.create(
+            indicator="黑臭水体", target_value="不黑不臭"
+        )
 
     def assert_query_counts(self):
         self.client.force_login(self.staff)
