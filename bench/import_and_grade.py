@@ -10,7 +10,7 @@ missing and migrated — and refuses SQLite. Every run empties the tables it fil
    samples as ten CSV files of 100,000 rows (the per-upload row limit), and 50,000 pipe
    segments with 200,000 defects (one CCTV inspection of four defects each) as two CSV files
    of 100,000 rows, in a temporary folder.
-2. (a) Imports them through ``projects.imports`` exactly as the confirm button does —
+2. (a) Imports them through ``projects.services.imports`` exactly as the confirm button does —
    ``check()`` (the validation, again) then ``save()`` — with PostgreSQL's COPY write path
    (the default there); the first file of each kind also with ``bulk_create_with_history``
    (``IMPORT_WRITE_METHOD=orm``) for comparison. The dry run (``check()`` alone) is timed too.
@@ -270,9 +270,9 @@ def raw_copy(sample_files, inspection_files, figures):
     """The same rows through a bare COPY into the same tables: no validation, no history."""
     from django.db import connection
 
-    from projects.imports.copy_writer import copy_lines
     from projects.models import Channel, DefectCode, SamplingPoint
-    from projects.sewer_condition import active_rule_set
+    from projects.services.imports.copy_writer import copy_lines
+    from projects.services.sewer_condition import active_rule_set
 
     channels = dict(Channel.objects.filter(name__startswith="基准渠").values_list("name", "pk"))
     points = {
@@ -384,10 +384,10 @@ def main():
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
-    from projects.imports import InspectionImporter, SampleImporter
-    from projects.imports.base import write_method
-    from projects.sewer_condition import rescore_segments
-    from projects.water_quality import regrade_channels
+    from projects.services.imports import InspectionImporter, SampleImporter
+    from projects.services.imports.base import write_method
+    from projects.services.sewer_condition import rescore_segments
+    from projects.services.water_quality import regrade_channels
 
     user, _created = get_user_model().objects.get_or_create(username="benchmark")
     figures = []

@@ -8,8 +8,8 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from projects import session_limits
-        from projects.photos import connect_signals
+        from projects.services.photos import connect_signals
+        from projects.web import session_limits
 
         connect_signals()
         # A login's start, for its absolute time limit (the site's login and the admin's).

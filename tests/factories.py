@@ -57,7 +57,7 @@ def add_sewer_records(street=None):
     """A pipe segment inspected once by CCTV (from an import batch) with one SL grade 2
     defect, scored: a row of every sewer-condition model. Returns the segment."""
     from projects.models import Defect, DefectCode, ImportBatch, Inspection, PipeSegment
-    from projects.sewer_condition import rescore_segments
+    from projects.services.sewer_condition import rescore_segments
 
     segment = PipeSegment.objects.create(
         code="东YS001",
@@ -92,7 +92,7 @@ def add_water_records(channel):
     black-odorous: NH₃-N 9 mg/L), and the judgement they give: a row of every water-quality
     model, each created on its own so it has a history row. Returns the judgement."""
     from projects.models import Sample, SamplingPoint
-    from projects.water_quality import regrade_channel
+    from projects.services.water_quality import regrade_channel
 
     points = [
         SamplingPoint.objects.create(channel=channel, name=f"东{i}号点", sequence=i)

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import TestCase
 from django.urls import reverse
 
-from projects import roles
+from projects.core import roles
 from projects.models import Profile, ResponsibleUnit
 
 User = get_user_model()

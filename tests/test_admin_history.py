@@ -23,8 +23,8 @@ from django.core.management import call_command
 from django.test import Client, TestCase
 from django.urls import reverse
 
-from projects import roles
-from projects.forms import VersionedForm
+from projects.core import roles
+from projects.forms.edits import VersionedForm
 from projects.models import (
     InterceptionBatch,
     PipeConstructionBatch,

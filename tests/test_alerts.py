@@ -1,4 +1,4 @@
-"""Alerts: what needs attention by unit (projects.alerts), the daily digest e-mails
+"""Alerts: what needs attention by unit (projects.services.alerts), the daily digest e-mails
 (``manage.py send_alerts``) and the dashboard's "needs attention" panel, which must list the
 same items as the unit's digest."""
 
@@ -18,7 +18,6 @@ from django.test import TestCase, override_settings
 from django.urls import include, path, reverse
 from django.utils import formats, timezone, translation
 
-from projects.alerts import Kind, Severity, needs_attention
 from projects.models import (
     Channel,
     Complaint,
@@ -30,6 +29,7 @@ from projects.models import (
     ResponsibleUnit,
     Task,
 )
+from projects.services.alerts import Kind, Severity, needs_attention
 from projects.views.channels import ChannelDetailView
 
 from .test_editing import make_role_users

@@ -10,7 +10,6 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects import assessment
 from projects.models import (
     AssessmentItem,
     Complaint,
@@ -18,6 +17,7 @@ from projects.models import (
     MonthlyAssessment,
     ResponsibleUnit,
 )
+from projects.services import assessment
 
 from .test_editing import make_role_users
 

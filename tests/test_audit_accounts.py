@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from projects import roles
-from projects.complaints import open_complaint
+from projects.core import roles
 from projects.models import ComplaintStep, Profile, ResponsibleUnit, SourceParagraph
+from projects.services.complaints import open_complaint
 from tests.test_admin import admin_url, form_data, inline_prefix
 
 User = get_user_model()

@@ -17,8 +17,8 @@ from django.core.management.base import CommandError
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from projects.backup import media_files, row_counts
 from projects.models import Channel, Photo, Task
+from projects.services.backup import media_files, row_counts
 from tests.factories import add_operations_records
 from tests.photos import jpeg_bytes
 

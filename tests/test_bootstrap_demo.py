@@ -82,7 +82,7 @@ class DemoRolesTestCase(TestCase):
     fixtures = ["xiangzhou_2018"]
 
     def test_it_gives_each_demo_account_its_role(self):
-        from projects import roles
+        from projects.core import roles
 
         run_bootstrap()
         expected = {

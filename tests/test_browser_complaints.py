@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from projects import complaints as loop
 from projects.models import AssessmentItem, Channel, Complaint, Deduction, Photo
+from projects.services import complaints as loop
 from tests.browser import restore_migrated_data
 from tests.photos import jpeg_bytes
 from tests.test_editing import make_role_users

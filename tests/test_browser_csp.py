@@ -13,7 +13,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from projects.models import Channel, PatrolPost, ProgressReport, Project, Task
-from projects.water_quality import PALETTE
+from projects.services.water_quality import PALETTE
 from tests.browser import log_in
 from tests.factories import add_water_records
 from tests.test_browser_editing import ensure_role_groups

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from playwright.sync_api import expect
 
-from projects import roles
+from projects.core import roles
 from projects.models import Channel, Task
 from tests.test_editing import PDF, make_role_users
 

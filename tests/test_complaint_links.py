@@ -10,9 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import complaints as loop
 from projects.models import Complaint, ComplaintStep, PatrolRecord, Photo, Problem
 from projects.models.complaints import Stage
+from projects.services import complaints as loop
 from tests.photos import photo_upload
 from tests.test_admin import form_data
 from tests.test_patrols import CREATE as PATROL_CREATE

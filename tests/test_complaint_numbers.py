@@ -18,9 +18,9 @@ from django.test import Client, TestCase, TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from projects import complaints as loop
-from projects import roles
+from projects.core import roles
 from projects.models import Channel, Complaint, ComplaintStep
+from projects.services import complaints as loop
 from tests.browser import restore_migrated_data
 from tests.test_editing import make_role_users
 

@@ -15,7 +15,6 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import complaints as loop
 from projects.models import (
     AssessmentItem,
     Channel,
@@ -27,7 +26,8 @@ from projects.models import (
     ResponsibleUnit,
 )
 from projects.models.complaints import STAGE_ORDER, Stage
-from projects.photos import attach_photos
+from projects.services import complaints as loop
+from projects.services.photos import attach_photos
 from tests.photos import disguised_upload, photo_upload
 from tests.test_editing import make_role_users
 

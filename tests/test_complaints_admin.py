@@ -6,8 +6,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.complaints import open_complaint
 from projects.models import Complaint, ComplaintStep
+from projects.services.complaints import open_complaint
 from tests.test_admin import form_data
 
 

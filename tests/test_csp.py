@@ -18,9 +18,9 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from projects.models import Task
+from projects.services.water_quality import PALETTE
 from projects.templatetags.charts import bar_class, swatch
 from projects.views.dashboard import DashboardView
-from projects.water_quality import PALETTE
 from tests.test_editing import make_role_users
 from tests.test_urls import UrlWalkCase
 

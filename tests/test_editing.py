@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from projects import roles
+from projects.core import roles
 from projects.models import Channel, Profile, ProgressReport, Project, ResponsibleUnit, Task
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

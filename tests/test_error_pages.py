@@ -179,7 +179,7 @@ class ServerErrorTests(ErrorPageTestCase):
 
 class DatabaseOutageTests(ErrorPageTestCase):
     """The test client re-raises any exception a request leaves unhandled: these pass only
-    because the outage is answered (projects.middleware), not left to crash the request."""
+    because the outage is answered (projects.web.middleware), not left to crash the request."""
 
     def setUp(self):
         self.client.force_login(self.editor_a)

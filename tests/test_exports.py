@@ -28,7 +28,6 @@ from django.urls import (
 )
 from django.utils import translation
 
-from projects.exports import CleanTableExport, Percent, plain
 from projects.models import (
     Channel,
     Complaint,
@@ -39,6 +38,7 @@ from projects.models import (
     ResponsibleUnit,
     Task,
 )
+from projects.services.exports import CleanTableExport, Percent, plain
 from projects.tables import ProjectTable
 from projects.views.base import ListPage, TablesMixin
 from tests.factories import (

@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from projects import complaints as loop
 from projects.models import (
     AssessmentItem,
     Channel,
@@ -42,6 +41,7 @@ from projects.models import (
     Target,
     Task,
 )
+from projects.services import complaints as loop
 from tests.browser_forms import form_data
 from tests.test_imports import INSPECTION_HEADER, SAMPLE_HEADER
 from tests.test_patrols import CREATE as PATROL_CREATE

@@ -10,7 +10,7 @@ import zipfile
 
 from django.test import TestCase
 
-from projects.imports import InspectionImporter, SampleImporter
+from projects.services.imports import InspectionImporter, SampleImporter
 from tests.test_imports import INSPECTION_HEADER, SAMPLE_HEADER, csv_file, sample_rows, xlsx_file
 
 

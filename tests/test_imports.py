@@ -17,9 +17,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from projects import roles
-from projects.imports import InspectionImporter, SampleImporter
-from projects.imports.readers import check_openpyxl_is_defused
+from projects.core import roles
 from projects.models import (
     Channel,
     Defect,
@@ -31,6 +29,8 @@ from projects.models import (
     SamplingPoint,
     SegmentScore,
 )
+from projects.services.imports import InspectionImporter, SampleImporter
+from projects.services.imports.readers import check_openpyxl_is_defused
 from tests.test_editing import make_role_users
 
 SAMPLE_HEADER = (

@@ -11,8 +11,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.ledger import month_ledger
 from projects.models import ProgressReport, Project, Stream, Task
+from projects.services.ledger import month_ledger
 
 from .factories import add_bulk
 from .test_editing import make_role_users

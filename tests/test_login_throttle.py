@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.test import TestCase
 from django.urls import reverse
 
-from projects import roles
+from projects.core import roles
 
 User = get_user_model()
 OFFICE = "10.0.0.8"

@@ -335,7 +335,7 @@ class RoleTests(TestCase):
     def test_it_gives_each_group_the_permissions_its_role_describes(self):
         from django.contrib.auth.models import Group, Permission
 
-        from projects import roles
+        from projects.core import roles
 
         codenames = set(
             Permission.objects.filter(content_type__app_label="projects").values_list(

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client, TestCase
 from django.urls import reverse
 
-from projects import session_limits
+from projects.web import session_limits
 from tests.test_editing import make_role_users
 
 URL = reverse("password_change")

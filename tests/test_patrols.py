@@ -28,7 +28,7 @@ from projects.models import (
     PumpingStation,
     ResponsibleUnit,
 )
-from projects.patrols import unpatrolled_channels
+from projects.services.patrols import unpatrolled_channels
 from tests.photos import disguised_upload, jpeg_bytes, photo_upload
 from tests.test_editing import EditingTestCase
 

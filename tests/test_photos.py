@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
+from projects.core.validators import validate_photo
+from projects.forms.photos import MultiplePhotoField
 from projects.models import Channel, Measure, Photo, Plan
-from projects.photo_forms import MultiplePhotoField
-from projects.validators import validate_photo
 from tests.photos import disguised_upload, image_bytes, jpeg_bytes, photo_upload
 
 

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.test import TestCase
 from django.urls import reverse
 
+from projects.forms.plan_edits import PlanForm
 from projects.models import (
     Channel,
     Measure,
@@ -26,7 +27,6 @@ from projects.models import (
     Target,
     Task,
 )
-from projects.plan_forms import PlanForm
 from tests.browser_forms import add_row, form_data
 from tests.photos import jpeg_bytes
 from tests.test_editing import make_role_users

@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
-from projects.request_id import RequestIdFilter
+from projects.core.request_id import RequestIdFilter
 
 
 class RequestIdTests(TestCase):

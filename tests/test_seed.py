@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 
-from projects import roles
+from projects.core import roles
 from projects.models import Channel, Task
 
 

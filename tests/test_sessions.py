@@ -18,7 +18,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import session_limits
+from projects.web import session_limits
 from tests.test_editing import make_role_users
 
 HOUR = 3600

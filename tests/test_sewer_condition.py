@@ -26,7 +26,7 @@ from projects.models import (
     ResponsibleUnit,
     SegmentScore,
 )
-from projects.sewer_condition import (
+from projects.services.sewer_condition import (
     RESULT_FIELDS,
     Rescore,
     active_rule_set,
@@ -211,8 +211,8 @@ class RescoreTests(SewerTestCase):
         SegmentScore.objects.all().delete()
         # Forked workers, slices of 7 segments written as they come.
         with (
-            mock.patch("projects.sewer_condition.PARALLEL_FROM", 1),
-            mock.patch("projects.sewer_condition.WRITE_BATCH", 7),
+            mock.patch("projects.services.sewer_condition.PARALLEL_FROM", 1),
+            mock.patch("projects.services.sewer_condition.WRITE_BATCH", 7),
             mock.patch("os.cpu_count", return_value=2),
             mock.patch("threading.active_count", return_value=1),
             mock.patch("multiprocessing.get_context", wraps=multiprocessing.get_context) as fork,

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.test import TestCase
 
-from projects import summary
 from projects.models import InterceptionBatch, Project, Stream
+from projects.services import summary
 
 
 class SummaryTotalsTests(TestCase):

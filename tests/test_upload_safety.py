@@ -29,10 +29,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
 
-from projects.forms import TaskUpdateForm
+from projects.forms.edits import TaskUpdateForm
+from projects.forms.photos import MultiplePhotoField
 from projects.models import Channel, Complaint, ComplaintStep, PatrolRecord, Photo, Task
-from projects.photo_forms import MultiplePhotoField
-from projects.photos import attach_photos, make_thumbnail
+from projects.services.photos import attach_photos, make_thumbnail
 from tests.photos import jpeg_bytes, photo_upload
 from tests.test_complaints import ComplaintTestCase
 from tests.test_editing import PDF, EditingTestCase
@@ -416,7 +416,7 @@ class EvidenceFileTests(FreshMedia, EditingTestCase):
 @override_settings(PHOTO_MAX_PIXELS=1_000_000)
 class PixelBudgetTests(SimpleTestCase):
     def test_the_budget_is_a_setting_read_before_decoding(self):
-        from projects.validators import validate_photo
+        from projects.core.validators import validate_photo
 
         with translation.override("zh-hans"), self.assertRaises(ValidationError) as caught:
             validate_photo(photo_upload("大.jpg", size=(1001, 1000)))

@@ -1,4 +1,5 @@
-"""Water quality: judgements from the samples (projects.water_quality), the condition they give
+"""Water quality: judgements from the samples (projects.services.water_quality), the condition they
+give
 the dashboard, the channel list and the channel page, the page's charts and samples table.
 
 Tests marked "(zh)" assert Chinese for strings added with this feature: they pass once the
@@ -20,7 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from projects.models import Channel, Judgement, Sample, SamplingPoint
-from projects.water_quality import (
+from projects.services.water_quality import (
     MEASURED,
     build_charts,
     channel_water_quality,

@@ -5,8 +5,8 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import complaints as loop
 from projects.models import Complaint
+from projects.services import complaints as loop
 
 
 def setup(cls):

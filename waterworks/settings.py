@@ -9,7 +9,8 @@ Environment variables:
     CSRF_TRUSTED_ORIGINS  comma-separated origins, e.g. https://water.example.gov.cn
     SECURE_SSL_REDIRECT   "0" to turn off the HTTPS redirect behind a proxy that already does it.
     SEWER_RULE_SET  the sewer defect rule set that scores inspections, e.g. "DB44/T 1025-2012"
-                    (default: CJJ181-2012, the standard's own; see projects.sewer_condition).
+                    (default: CJJ181-2012, the standard's own; see
+                    projects.services.sewer_condition).
     SEWER_SCORING_OPTIONS  comma-separated deviations from CJJ 181-2012 in the sewer scores,
                     e.g. "monotone_f" (default none: the standard, literally).
     MEDIA_ROOT      where uploads (evidence, photos and their thumbnails) are stored; never
@@ -75,34 +76,34 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: every log line of a request carries its id (projects.request_id).
-    "projects.request_id.RequestIdMiddleware",
+    # First: every log line of a request carries its id (projects.core.request_id).
+    "projects.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every response of the site (static files go out before it).
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "projects.middleware.DefaultLanguageMiddleware",
+    "projects.web.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Pages for a logged-in user are not kept by browsers or proxies; a login ends after
-    # SESSION_IDLE_HOURS idle or SESSION_MAX_HOURS in all (projects.middleware).
-    "projects.middleware.PrivatePagesMiddleware",
-    "projects.middleware.SessionLimitMiddleware",
+    # SESSION_IDLE_HOURS idle or SESSION_MAX_HOURS in all (projects.web.middleware).
+    "projects.web.middleware.PrivatePagesMiddleware",
+    "projects.web.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database that cannot be reached: a 503 page, not a 500 (projects.views.errors).
-    "projects.middleware.DatabaseOutageMiddleware",
-    # Login throttling: the lockout page for a locked user name at an address (projects.auth).
+    "projects.web.middleware.DatabaseOutageMiddleware",
+    # Login throttling: the lockout page for a locked user name at an address (projects.web.auth).
     "axes.middleware.AxesMiddleware",
 ]
 
 # Login throttling (django-axes): AXES_FAILURE_LIMIT wrong passwords lock that user name at
 # that address for AXES_COOLOFF_MINUTES; others behind the same address are not locked out.
 AUTHENTICATION_BACKENDS = [
-    "projects.auth.LoginThrottleBackend",
+    "projects.web.auth.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "6"))
@@ -110,7 +111,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "projects.auth.client_ip"
+AXES_CLIENT_IP_CALLABLE = "projects.web.auth.client_ip"
 AXES_VERBOSE = False
 # Unlocking is an action on the user list (解除登录锁定); axes' own admin pages are not shown.
 AXES_ENABLE_ADMIN = False
@@ -235,12 +236,12 @@ CONTENT_SECURITY_POLICY = {
 
 # A login ends after SESSION_IDLE_HOURS without a request (Django's own session expiry, renewed
 # at most every few minutes) and SESSION_MAX_HOURS after logging in, however active; the user
-# is then sent to the login page with a message (projects.session_limits).
+# is then sent to the login page with a message (projects.web.session_limits).
 SESSION_IDLE_HOURS = float(os.environ.get("SESSION_IDLE_HOURS", "8"))
 SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "24"))
 SESSION_COOKIE_AGE = round(SESSION_IDLE_HOURS * 3600)
 
-# Errors are logged with the request's id (projects.request_id) and, when ADMINS is set, mailed
+# Errors are logged with the request's id (projects.core.request_id) and, when ADMINS is set, mailed
 # to them (with DEBUG off), e.g. ADMINS="运维 <ops@example.gov.cn>,张工 <zhang@example.gov.cn>".
 ADMINS = [
     (name.strip(), address.strip(" >"))
@@ -254,7 +255,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "projects.request_id.RequestIdFilter"},
+        "request_id": {"()": "projects.core.request_id.RequestIdFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {

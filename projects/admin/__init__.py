@@ -18,7 +18,7 @@ through django-simple-history's bulk helpers, so they are in the history too.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import (
+from projects.admin import (
     accounts,
     assessment,
     channels,

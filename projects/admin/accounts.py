@@ -19,10 +19,10 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ..history import changes
-from ..models import Profile
-from ..models.accounts import one_history_row_per_account
-from .audit import HistoryAdmin, ReadOnlyHistory
+from projects.admin.audit import HistoryAdmin, ReadOnlyHistory
+from projects.models import Profile
+from projects.models.accounts import one_history_row_per_account
+from projects.services.history import changes
 
 
 class ProfileInline(admin.StackedInline):

@@ -1,7 +1,7 @@
 """The admin of the monthly maintenance assessment: the items (what is checked, what each
 failure costs, the monthly cap and where it comes from), each station's monthly assessment with
 its deductions inline, and the deductions on their own. Scores and fees are worked out by
-``projects.assessment`` (one query for a whole changelist page), never typed."""
+``projects.services.assessment`` (one query for a whole changelist page), never typed."""
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
@@ -9,12 +9,12 @@ from django.urls import NoReverseMatch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .. import assessment
-from ..models import AssessmentItem, Deduction, MonthlyAssessment, ResponsibleUnit
-from ..queries import count_of
-from ..tables.assessment import fee_text, score_text
-from .audit import HistoryAdmin
-from .base import EMPTY, AdminForm, admin_change_link, column, excerpt, year_month
+from projects.admin.audit import HistoryAdmin
+from projects.admin.base import EMPTY, AdminForm, admin_change_link, column, excerpt, year_month
+from projects.models import AssessmentItem, Deduction, MonthlyAssessment, ResponsibleUnit
+from projects.services import assessment
+from projects.services.queries import count_of
+from projects.tables.assessment import fee_text, score_text
 
 
 @admin.register(AssessmentItem)

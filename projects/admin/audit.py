@@ -33,9 +33,9 @@ from simple_history.utils import (
     get_history_model_for_model,
 )
 
-from ..forms import VersionedForm
-from ..history import HIDDEN_FIELDS
-from .base import AdminForm, ErrorsBesideFields
+from projects.admin.base import AdminForm, ErrorsBesideFields
+from projects.forms.edits import VersionedForm
+from projects.services.history import HIDDEN_FIELDS
 
 EXPECTED_VERSION = "expected_version"
 

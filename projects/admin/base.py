@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from ..event_times import BoundedDates
+from projects.core.event_times import BoundedDates
 
 EMPTY = "-"  # as the admin shows an empty value
 

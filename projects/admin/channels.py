@@ -3,11 +3,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Channel, Project, PumpingStation
-from ..queries import count_of
-from .audit import HistoryAdmin
-from .base import SOURCE_FIELDSET, column
-from .water import regrade_selected
+from projects.admin.audit import HistoryAdmin
+from projects.admin.base import SOURCE_FIELDSET, column
+from projects.admin.water import regrade_selected
+from projects.models import Channel, Project, PumpingStation
+from projects.services.queries import count_of
 
 
 @admin.register(Channel)

@@ -7,12 +7,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from ..complaints import with_overdue
-from ..models import Complaint, ComplaintStep, Problem
-from ..queries import count_of, photos_of
-from .audit import HistoryAdmin, ReadOnlyHistory, VersionedAdminForm, VersionedFields
-from .base import OverdueFilter, admin_change_link, excerpt
-from .photos import PhotoInline
+from projects.admin.audit import HistoryAdmin, ReadOnlyHistory, VersionedAdminForm, VersionedFields
+from projects.admin.base import OverdueFilter, admin_change_link, excerpt
+from projects.admin.photos import PhotoInline
+from projects.models import Complaint, ComplaintStep, Problem
+from projects.services.complaints import with_overdue
+from projects.services.queries import count_of, photos_of
 
 
 class ComplaintStepInline(admin.TabularInline):

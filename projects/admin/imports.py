@@ -1,9 +1,9 @@
 """Bulk import in the admin: an "Import" button on the changelists of water samples and of
-inspections, running the site's importer (``projects.imports``) through the same steps as the
-site's import pages — upload, dry run with every bad row, confirm (all rows or none).
+inspections, running the site's importer (``projects.services.imports``) through the same steps
+as the site's import pages — upload, dry run with every bad row, confirm (all rows or none).
 
 Importing needs the model's "add" permission and the add permissions of everything the kind
-creates (``projects.imports.PERMISSIONS``); a view-only staff user gets 403, GET or POST.
+creates (``projects.services.imports.PERMISSIONS``); a view-only staff user gets 403, GET or POST.
 
 The admins of ``Sample`` and ``Inspection`` are registered by their topic's modules; this module
 imports those first and re-registers each with ``ImportAdminMixin`` added
@@ -19,13 +19,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from ..imports import IMPORTERS, may_import, pending
-from ..imports.forms import UploadForm
-from ..imports.readers import FORMATS
-from ..models import ImportBatch, Inspection, Sample
-from ..views.imports import check_upload, confirm_upload, preview_context
-from . import sewers, water  # noqa: F401 (they register Inspection and Sample first)
-from .audit import HistoryAdmin
+from projects.admin import sewers, water  # noqa: F401 (they register Inspection and Sample first)
+from projects.admin.audit import HistoryAdmin
+from projects.forms.imports import UploadForm
+from projects.models import ImportBatch, Inspection, Sample
+from projects.services.imports import IMPORTERS, may_import, pending
+from projects.services.imports.readers import FORMATS
+from projects.views.imports import check_upload, confirm_upload, preview_context
 
 
 class ImportAdminMixin:

@@ -4,11 +4,11 @@ photos."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import PatrolPost, PatrolRecord
-from ..queries import count_of, photos_of
-from .audit import HistoryAdmin
-from .base import column, excerpt
-from .photos import PhotoInline
+from projects.admin.audit import HistoryAdmin
+from projects.admin.base import column, excerpt
+from projects.admin.photos import PhotoInline
+from projects.models import PatrolPost, PatrolRecord
+from projects.services.queries import count_of, photos_of
 
 
 @admin.register(PatrolPost)

@@ -9,10 +9,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Photo
-from ..photos import photo_subject_models
-from .audit import HistoryAdmin
-from .base import AdminForm
+from projects.admin.audit import HistoryAdmin
+from projects.admin.base import AdminForm
+from projects.models import Photo
+from projects.services.photos import photo_subject_models
 
 
 def thumbnail(photo):

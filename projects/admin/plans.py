@@ -9,17 +9,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..models import Measure, Photo, Plan, Problem, Responsibility, Target, Task
-from ..photos import check_measure_acceptance
-from ..queries import count_of, photos_of
-from .audit import (
+from projects.admin.audit import (
     HistoryAdmin,
     VersionedAdminForm,
     VersionedFields,
     VersionedInlineForm,
     save_in_bulk,
 )
-from .base import (
+from projects.admin.base import (
     EMPTY,
     SOURCE_FIELDSET,
     AdminForm,
@@ -28,7 +25,10 @@ from .base import (
     column,
     excerpt,
 )
-from .photos import PhotoFormSet, PhotoInline
+from projects.admin.photos import PhotoFormSet, PhotoInline
+from projects.models import Measure, Photo, Plan, Problem, Responsibility, Target, Task
+from projects.services.photos import check_measure_acceptance
+from projects.services.queries import count_of, photos_of
 
 # What a task's status needs (see ``Task.clean``): a completion note or evidence to be completed,
 # a reason to ask for an extension.

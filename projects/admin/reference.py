@@ -3,10 +3,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Policy, Project, ResponsibleUnit, SourceParagraph, Task, Technique
-from ..queries import count_of
-from .audit import HistoryAdmin
-from .base import column, excerpt
+from projects.admin.audit import HistoryAdmin
+from projects.admin.base import column, excerpt
+from projects.models import Policy, Project, ResponsibleUnit, SourceParagraph, Task, Technique
+from projects.services.queries import count_of
 
 
 @admin.register(SourceParagraph)

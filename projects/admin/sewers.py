@@ -5,11 +5,11 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..models import Defect, DefectCode, ImportBatch, Inspection, PipeSegment, SegmentScore
-from ..queries import count_of
-from ..sewer_condition import Rescore, deviation_labels
-from .audit import HistoryAdmin
-from .base import EMPTY, AdminForm, admin_change_link, column
+from projects.admin.audit import HistoryAdmin
+from projects.admin.base import EMPTY, AdminForm, admin_change_link, column
+from projects.models import Defect, DefectCode, ImportBatch, Inspection, PipeSegment, SegmentScore
+from projects.services.queries import count_of
+from projects.services.sewer_condition import Rescore, deviation_labels
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

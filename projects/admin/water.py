@@ -6,11 +6,16 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..models import Judgement, Sample, SamplingPoint
-from ..queries import count_of
-from ..water_quality import deviation_labels, grade_sample, regrade_channels, rounds_text
-from .audit import HistoryAdmin
-from .base import EMPTY, AdminForm, admin_change_link, column
+from projects.admin.audit import HistoryAdmin
+from projects.admin.base import EMPTY, AdminForm, admin_change_link, column
+from projects.models import Judgement, Sample, SamplingPoint
+from projects.services.queries import count_of
+from projects.services.water_quality import (
+    deviation_labels,
+    grade_sample,
+    regrade_channels,
+    rounds_text,
+)
 
 READINGS = ["transparency_cm", "do_mg_l", "orp_mv", "nh3n_mg_l"]
 
@@ -102,7 +107,8 @@ class SampleAdmin(HistoryAdmin):
 
 @admin.register(Judgement)
 class JudgementAdmin(admin.ModelAdmin):
-    """Computed by ``projects.water_quality``: shown, never edited (a new one replaces it)."""
+    """Computed by ``projects.services.water_quality``: shown, never edited (a new one replaces
+    it)."""
 
     list_display = [
         "channel",

@@ -8,24 +8,14 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..models import (
-    InterceptionBatch,
-    PipeConstructionBatch,
-    PipeSurveyCampaign,
-    ProgressReport,
-    Project,
-    Stream,
-    VillageWork,
-)
-from ..queries import count_of
-from .audit import (
+from projects.admin.audit import (
     HistoryAdmin,
     VersionedAdminForm,
     VersionedFields,
     VersionedInlineForm,
     save_in_bulk,
 )
-from .base import (
+from projects.admin.base import (
     EMPTY,
     SOURCE_FIELDSET,
     AdminForm,
@@ -38,6 +28,16 @@ from .base import (
     percent_text,
     year_month,
 )
+from projects.models import (
+    InterceptionBatch,
+    PipeConstructionBatch,
+    PipeSurveyCampaign,
+    ProgressReport,
+    Project,
+    Stream,
+    VillageWork,
+)
+from projects.services.queries import count_of
 
 cumulative_column = column(
     "cumulative_investment_wan", _("cumulative investment (10k yuan)"), money_text

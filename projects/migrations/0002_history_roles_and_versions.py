@@ -2,7 +2,7 @@
 
 import concurrency.fields
 import django.db.models.deletion
-import projects.validators
+import projects.core.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='task',
             name='evidence',
-            field=models.FileField(blank=True, help_text='A PDF, image or Office document of at most 10 MB.', upload_to='evidence/%Y/%m/', validators=[projects.validators.validate_evidence], verbose_name='evidence'),
+            field=models.FileField(blank=True, help_text='A PDF, image or Office document of at most 10 MB.', upload_to='evidence/%Y/%m/', validators=[projects.core.validators.validate_evidence], verbose_name='evidence'),
         ),
         migrations.AddField(
             model_name='task',
@@ -478,7 +478,7 @@ class Migration(migrations.Migration):
                 ('percent_complete', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='percent complete')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('completion_note', models.TextField(blank=True, help_text='What was done and how it was checked; required to mark the task completed.', verbose_name='completion note')),
-                ('evidence', models.TextField(blank=True, help_text='A PDF, image or Office document of at most 10 MB.', max_length=100, validators=[projects.validators.validate_evidence], verbose_name='evidence')),
+                ('evidence', models.TextField(blank=True, help_text='A PDF, image or Office document of at most 10 MB.', max_length=100, validators=[projects.core.validators.validate_evidence], verbose_name='evidence')),
                 ('extension_reason', models.TextField(blank=True, help_text='Required when an extension is requested.', verbose_name='reason for extension')),
                 ('version', concurrency.fields.AutoIncVersionField(default=0, help_text='record revision number')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),

@@ -3,7 +3,7 @@
 import concurrency.fields
 import django.db.models.deletion
 import django.utils.timezone
-import projects.validators
+import projects.core.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -258,7 +258,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('object_id', models.PositiveBigIntegerField(verbose_name='attached to (id)')),
                 ('phase', models.CharField(choices=[('before', 'Before'), ('after', 'After'), ('other', 'On site')], default='other', max_length=10, verbose_name='phase')),
-                ('image', models.TextField(help_text='A JPEG, PNG or WebP photo of at most 8 MB.', max_length=100, validators=[projects.validators.validate_photo], verbose_name='photo')),
+                ('image', models.TextField(help_text='A JPEG, PNG or WebP photo of at most 8 MB.', max_length=100, validators=[projects.core.validators.validate_photo], verbose_name='photo')),
                 ('thumbnail', models.TextField(blank=True, max_length=100, verbose_name='thumbnail')),
                 ('caption', models.CharField(blank=True, max_length=200, verbose_name='caption')),
                 ('taken_at', models.DateTimeField(blank=True, null=True, verbose_name='taken at')),
@@ -331,7 +331,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('object_id', models.PositiveBigIntegerField(verbose_name='attached to (id)')),
                 ('phase', models.CharField(choices=[('before', 'Before'), ('after', 'After'), ('other', 'On site')], default='other', max_length=10, verbose_name='phase')),
-                ('image', models.ImageField(help_text='A JPEG, PNG or WebP photo of at most 8 MB.', upload_to='photos/%Y/%m/', validators=[projects.validators.validate_photo], verbose_name='photo')),
+                ('image', models.ImageField(help_text='A JPEG, PNG or WebP photo of at most 8 MB.', upload_to='photos/%Y/%m/', validators=[projects.core.validators.validate_photo], verbose_name='photo')),
                 ('thumbnail', models.ImageField(blank=True, upload_to='photos/thumbs/%Y/%m/', verbose_name='thumbnail')),
                 ('caption', models.CharField(blank=True, max_length=200, verbose_name='caption')),
                 ('taken_at', models.DateTimeField(blank=True, null=True, verbose_name='taken at')),

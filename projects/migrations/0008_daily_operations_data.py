@@ -4,7 +4,7 @@ the daily-operations models (patrols, complaints, assessments, photos)."""
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from projects.roles import (
+from projects.core.roles import (
     ADMINISTRATOR,
     ADMINISTRATOR_AUTH_PERMISSIONS,
     UNIT_EDITOR,

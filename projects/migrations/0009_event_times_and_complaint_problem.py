@@ -8,7 +8,7 @@ complaint's ``received_at`` (a case received in 2018 and entered later was found
 
 import django.db.models.deletion
 import django.utils.timezone
-import projects.event_times
+import projects.core.event_times
 from django.db import migrations, models
 
 
@@ -57,26 +57,26 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='complaint',
             name='received_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, validators=[projects.event_times.validate_event_time], verbose_name='received at'),
+            field=models.DateTimeField(default=django.utils.timezone.now, validators=[projects.core.event_times.validate_event_time], verbose_name='received at'),
         ),
         migrations.AlterField(
             model_name='complaintstep',
             name='at',
-            field=models.DateTimeField(default=django.utils.timezone.now, validators=[projects.event_times.validate_event_time], verbose_name='time'),
+            field=models.DateTimeField(default=django.utils.timezone.now, validators=[projects.core.event_times.validate_event_time], verbose_name='time'),
         ),
         migrations.AlterField(
             model_name='historicalcomplaint',
             name='received_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, validators=[projects.event_times.validate_event_time], verbose_name='received at'),
+            field=models.DateTimeField(default=django.utils.timezone.now, validators=[projects.core.event_times.validate_event_time], verbose_name='received at'),
         ),
         migrations.AlterField(
             model_name='historicalpatrolrecord',
             name='patrolled_at',
-            field=models.DateTimeField(validators=[projects.event_times.validate_event_time], verbose_name='patrolled at'),
+            field=models.DateTimeField(validators=[projects.core.event_times.validate_event_time], verbose_name='patrolled at'),
         ),
         migrations.AlterField(
             model_name='patrolrecord',
             name='patrolled_at',
-            field=models.DateTimeField(validators=[projects.event_times.validate_event_time], verbose_name='patrolled at'),
+            field=models.DateTimeField(validators=[projects.core.event_times.validate_event_time], verbose_name='patrolled at'),
         ),
     ]

@@ -6,13 +6,13 @@ first history row from ``manage.py ensure_history``."""
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import projects.event_times
+import projects.core.event_times
 import simple_history.models
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from projects.roles import (
+from projects.core.roles import (
     ADMINISTRATOR,
     ADMINISTRATOR_AUTH_PERMISSIONS,
     UNIT_EDITOR,
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('stage', models.CharField(choices=[('found', 'Found'), ('dispatched', 'Dispatched'), ('handled', 'Handled'), ('evaluated', 'Evaluated'), ('assessed', 'Assessed')], max_length=20, verbose_name='stage')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, validators=[projects.event_times.validate_event_time], verbose_name='time')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, validators=[projects.core.event_times.validate_event_time], verbose_name='time')),
                 ('recorded_at', models.DateTimeField(blank=True, editable=False, verbose_name='entered at')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),

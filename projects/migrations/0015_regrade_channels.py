@@ -11,7 +11,7 @@ rounds (the local dates it lists, so it is the same judgement under the rules in
 judgement of newer data) with the pure functions of ``projects.standards`` and the rules the
 ``BLACK_ODOUR_OPTIONS`` setting gives. Where the grade, a point's grade or the deviations differ,
 a new judgement is stored beside it — the old one stays, as the channel's history — exactly as
-``projects.water_quality.regrade`` stores one. A channel whose rounds have no samples left is
+``projects.services.water_quality.regrade`` stores one. A channel whose rounds have no samples left is
 left alone. Reverse: nothing (the judgements written are history like any other).
 """
 
@@ -57,7 +57,7 @@ def regrade_latest_judgements(apps, schema_editor):
             if day not in latest[channel_id].rounds:
                 continue
             *indicators, depth = values
-            # A depth of 0 says nothing of the water, as in projects.water_quality.
+            # A depth of 0 says nothing of the water, as in projects.services.water_quality.
             graded = grade_reading(*indicators, depth or None, rules=rules)
             readings[channel_id][point_id].append(graded)
         for channel_id, points in readings.items():

@@ -1,20 +1,20 @@
 """The app's models, one module per topic."""
 
-from .accounts import Profile
-from .assessment import AssessmentItem, Deduction, MonthlyAssessment
-from .base import SourceParagraph
-from .channels import Channel
-from .complaints import Complaint, ComplaintStep
-from .imports import ImportBatch
-from .interception import InterceptionBatch, VillageWork
-from .patrols import PatrolPost, PatrolRecord
-from .photos import Photo
-from .pipes import PipeConstructionBatch, PipeSurveyCampaign, PumpingStation
-from .plans import Measure, Plan, Problem, Responsibility, Target, Task
-from .sewers import Defect, DefectCode, Inspection, PipeSegment, SegmentScore
-from .units import ResponsibleUnit
-from .water import Judgement, Sample, SamplingPoint
-from .works import Policy, ProgressReport, Project, Stream, Technique
+from projects.models.accounts import Profile
+from projects.models.assessment import AssessmentItem, Deduction, MonthlyAssessment
+from projects.models.base import SourceParagraph
+from projects.models.channels import Channel
+from projects.models.complaints import Complaint, ComplaintStep
+from projects.models.imports import ImportBatch
+from projects.models.interception import InterceptionBatch, VillageWork
+from projects.models.patrols import PatrolPost, PatrolRecord
+from projects.models.photos import Photo
+from projects.models.pipes import PipeConstructionBatch, PipeSurveyCampaign, PumpingStation
+from projects.models.plans import Measure, Plan, Problem, Responsibility, Target, Task
+from projects.models.sewers import Defect, DefectCode, Inspection, PipeSegment, SegmentScore
+from projects.models.units import ResponsibleUnit
+from projects.models.water import Judgement, Sample, SamplingPoint
+from projects.models.works import Policy, ProgressReport, Project, Stream, Technique
 
 __all__ = [
     "AssessmentItem",

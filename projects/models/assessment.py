@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from .base import FirstOfMonth, non_negative
+from projects.models.base import FirstOfMonth, non_negative
 
 FULL_SCORE = Decimal("100")
 

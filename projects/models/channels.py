@@ -5,12 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import Sourced, length_field, non_negative
+from projects.models.base import Sourced, length_field, non_negative
 
 
 class ChannelQuerySet(models.QuerySet):
     def with_plan_flag(self):
-        from .plans import Plan
+        from projects.models.plans import Plan
 
         return self.annotate(has_plan=Exists(Plan.objects.filter(channel=OuterRef("pk"))))
 
@@ -21,7 +21,7 @@ class ChannelQuerySet(models.QuerySet):
         ``judged_deviations``), else the recorded ``condition``. Judgement grades
         are values of ``Channel.Condition`` too. Correlated subqueries on the judgements'
         (channel, -computed_at) index: no query per channel."""
-        from .water import Judgement
+        from projects.models.water import Judgement
 
         latest = Judgement.objects.filter(channel=OuterRef("pk")).order_by("-computed_at", "-pk")
         return self.annotate(

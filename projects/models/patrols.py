@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from projects.event_times import validate_event_time
+from projects.core.event_times import validate_event_time
 
 
 class PatrolPost(models.Model):

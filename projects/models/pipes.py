@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import Sourced, length_field, non_negative
-from .works import Project, ProjectQuerySet, Stream
+from projects.models.base import Sourced, length_field, non_negative
+from projects.models.works import Project, ProjectQuerySet, Stream
 
 
 class PipeSurveyCampaign(Project):

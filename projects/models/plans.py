@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from projects.validators import validate_evidence
-
-from .base import Sourced, money_field, non_negative, percent_range
+from projects.core.validators import validate_evidence
+from projects.models.base import Sourced, money_field, non_negative, percent_range
 
 
 class Plan(Sourced):

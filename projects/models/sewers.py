@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import length_field, non_negative
+from projects.models.base import length_field, non_negative
 
 
 class DefectCode(models.Model):

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import Sourced
+from projects.models.base import Sourced
 
 
 class ResponsibleUnit(Sourced):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import length_field, non_negative
+from projects.models.base import length_field, non_negative
 
 
 class SamplingPoint(models.Model):

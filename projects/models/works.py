@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import FirstOfMonth, Sourced, money_field, non_negative, percent_range
+from projects.models.base import FirstOfMonth, Sourced, money_field, non_negative, percent_range
 
 
 class Stream(models.IntegerChoices):

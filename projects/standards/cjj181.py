@@ -73,7 +73,13 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
-from .config import CJJ181, CJJ181_CODE_NAMES, CJJ181_CODES, Cjj181Rules, CodeScore
+from projects.standards.config import (
+    CJJ181,
+    CJJ181_CODE_NAMES,
+    CJJ181_CODES,
+    Cjj181Rules,
+    CodeScore,
+)
 
 __all__ = [
     "CJJ181_CODES",

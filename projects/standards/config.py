@@ -217,7 +217,8 @@ class Cjj181Rules:
     end reached by those before it; overlapping defects have a negative clear distance.
     """
 
-    # The rule set's name, as the ``DefectCode`` rows call it (projects.sewer_condition reads
+    # The rule set's name, as the ``DefectCode`` rows call it (projects.services.sewer_condition
+    # reads
     # it). Another rule set, e.g. DB44/T 1025-2012, is another ``Cjj181Rules`` and its codes.
     rule_set: str = "CJJ181-2012"
 

@@ -1,15 +1,14 @@
 """django-tables2 tables. Columns that render HTML give clean export values through
 ``value_<column>`` or the column's ``value``: the number, date or words themselves, which
-``projects.exports`` writes into CSV and XLSX cells."""
+``projects.services.exports`` writes into CSV and XLSX cells."""
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .. import formatting
-from ..exports import Percent
-from ..models import (
+from projects.core import formatting
+from projects.models import (
     Channel,
     InterceptionBatch,
     Measure,
@@ -24,9 +23,8 @@ from ..models import (
     Task,
     VillageWork,
 )
-from ..templatetags.charts import bar_class
-from ..templatetags.waterworks import pct, progress, qty, wan
-from ..water_quality import (
+from projects.services.exports import Percent
+from projects.services.water_quality import (
     MEASURED,
     MEASURED_TITLE,
     RECORDED,
@@ -35,6 +33,8 @@ from ..water_quality import (
     deviation_labels,
     rounds_text,
 )
+from projects.templatetags.charts import bar_class
+from projects.templatetags.waterworks import pct, progress, qty, wan
 
 DEVIATES = _("deviates from the guide")
 DEVIATES_TITLE = _("Graded with options that deviate from the guide:")
@@ -343,7 +343,8 @@ class TaskPlanTable(tables.Table):
 
 
 class ScopedTable(tables.Table):
-    """A table whose rows offer the actions the user may take (``scope``: projects.access)."""
+    """A table whose rows offer the actions the user may take (``scope``:
+    projects.services.access)."""
 
     actions = tables.Column(
         verbose_name="",
@@ -628,7 +629,7 @@ class PumpingStationTable(tables.Table):
 
 
 class HistoryTable(tables.Table):
-    """Changes from ``projects.history.changes``: newest first."""
+    """Changes from ``projects.services.history.changes``: newest first."""
 
     export_title = _("Change history")  # Excel reserves a sheet named “History”
 

@@ -8,9 +8,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .. import formatting
-from ..assessment import complaint_url
-from ..models import AssessmentItem, Deduction
+from projects.core import formatting
+from projects.models import AssessmentItem, Deduction
+from projects.services.assessment import complaint_url
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
 NOT_ASSESSED = _("not assessed")
@@ -167,7 +167,7 @@ def band_class(fee):
 
 
 class AssessmentGridTable(tables.Table):
-    """Rows: stations (``projects.assessment.StationRow``); one column per month shown."""
+    """Rows: stations (``projects.services.assessment.StationRow``); one column per month shown."""
 
     export_title = _("Monthly maintenance assessment")
 
@@ -217,7 +217,7 @@ class AssessmentGridTable(tables.Table):
 
 class DeductionTable(tables.Table):
     """An assessment's deductions, each with the points that count after its item's cap
-    (``projects.assessment.itemise`` sets ``counted`` and ``capped``)."""
+    (``projects.services.assessment.itemise`` sets ``counted`` and ``capped``)."""
 
     item = tables.Column(
         verbose_name=pgettext_lazy("assessment", "Item"), footer=_("Total"), orderable=False

@@ -5,8 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Complaint
-from . import OverdueColumn
+from projects.models import Complaint
+from projects.tables import OverdueColumn
 
 
 def days_text(days):
@@ -94,7 +94,7 @@ def overall_average_days(table):
 
 
 class UnitStatisticsTable(tables.Table):
-    """``projects.complaints.unit_statistics()`` rows: one per assigned unit."""
+    """``projects.services.complaints.unit_statistics()`` rows: one per assigned unit."""
 
     export_title = _("Complaints by unit")
 

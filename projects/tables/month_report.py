@@ -1,11 +1,11 @@
 """Tables of the monthly progress report: the projects of one work stream in one month, the
 streams' totals, the one-river-one-policy tasks as they stood at the month's end, and the
-complaints received and patrols done in the month. Rows are ``projects.ledger`` and
-``projects.month_status`` objects.
+complaints received and patrols done in the month. Rows are ``projects.services.ledger`` and
+``projects.services.month_status`` objects.
 
 An empty field says why it is empty: 原文未载明 on a row that cites the source article, 未填写
 on a record the office created. A subtotal over unknown values is shown as the known sum with
-what is missing (``projects.totals``), never as if the unknowns were zero."""
+what is missing (``projects.services.totals``), never as if the unknowns were zero."""
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -16,10 +16,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .. import formatting
-from ..exports import Percent
-from ..totals import Total, blank_label, missing_text, sum_text, total_text
-from . import OverdueColumn, PercentBarColumn
+from projects.core import formatting
+from projects.services.exports import Percent
+from projects.services.totals import Total, blank_label, missing_text, sum_text, total_text
+from projects.tables import OverdueColumn, PercentBarColumn
 
 NO_REPORT = _("no report")
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
@@ -360,7 +360,7 @@ class MonthComplaintTable(tables.Table):
         return local_minutes(value)
 
     def value_received_at(self, value):
-        return value  # a date-time cell, local time (projects.exports)
+        return value  # a date-time cell, local time (projects.services.exports)
 
     def render_place(self, record):
         complaint = record.complaint
@@ -418,7 +418,7 @@ class MonthPatrolTable(tables.Table):
         return local_minutes(value)
 
     def value_patrolled_at(self, value):
-        return value  # a date-time cell, local time (projects.exports)
+        return value  # a date-time cell, local time (projects.services.exports)
 
     def render_place(self, record):
         place = record.channel or record.pumping_station

@@ -3,8 +3,8 @@
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Project
-from . import OverdueColumn, ProjectTable
+from projects.models import Project
+from projects.tables import OverdueColumn, ProjectTable
 
 NO_PLANNED_END = _("No planned end is given: whether it is overdue cannot be told.")
 CLOSED = (Project.Status.COMPLETED, Project.Status.CANCELLED)

@@ -7,8 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from ..models import PatrolPost, PatrolRecord, ResponsibleUnit
-from . import BadgeColumn, MeasureTable
+from projects.models import PatrolPost, PatrolRecord, ResponsibleUnit
+from projects.tables import BadgeColumn, MeasureTable
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 NEVER = _("never")
@@ -164,7 +164,8 @@ class ChannelPatrolTable(PatrolRecordTable):
 
 
 class UnpatrolledTable(tables.Table):
-    """``projects.patrols.Unpatrolled`` rows: a channel not patrolled by its post within the
+    """``projects.services.patrols.Unpatrolled`` rows: a channel not patrolled by its post within
+    the
     post's interval."""
 
     post = tables.Column(verbose_name=_("Post"), accessor="post__name")

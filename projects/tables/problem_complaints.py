@@ -5,12 +5,13 @@ import django_tables2 as tables
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from . import ProblemTable
+from projects.tables import ProblemTable
 
 
 class ChannelProblemTable(ProblemTable):
     """``ProblemTable`` with a column of each problem's complaints, linked, with their stage.
-    Give it problems with ``complaints`` prefetched (``projects.complaints.complaints_of``)."""
+    Give it problems with ``complaints`` prefetched
+    (``projects.services.complaints.complaints_of``)."""
 
     complaints = tables.Column(verbose_name=_("Complaints"), empty_values=(), orderable=False)
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Defect, Inspection, SegmentScore
-from ..sewer_condition import (
+from projects.models import Defect, Inspection, SegmentScore
+from projects.services.sewer_condition import (
     DEVIATION_SEPARATOR,
     EXTENT_LABELS,
     MAINTENANCE_LABELS,
@@ -18,8 +18,8 @@ from ..sewer_condition import (
     deviation_labels,
     deviation_wording,
 )
-from ..templatetags.waterworks import qty
-from . import QuantityColumn
+from projects.tables import QuantityColumn
+from projects.templatetags.waterworks import qty
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
 

@@ -4,9 +4,9 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .. import formatting
-from ..models import Judgement, Sample
-from ..water_quality import grade_sample
+from projects.core import formatting
+from projects.models import Judgement, Sample
+from projects.services.water_quality import grade_sample
 
 NOT_MEASURED = _("not measured")
 

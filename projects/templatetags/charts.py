@@ -1,6 +1,6 @@
 """Charts as inline SVG drawn on the server: no script, no library, nothing to fetch.
 
-``{% trend_chart chart %}`` draws a ``projects.water_quality.Chart``: one line per sampling
+``{% trend_chart chart %}`` draws a ``projects.services.water_quality.Chart``: one line per sampling
 point over the sampling dates, the light and severe limits as labelled dashed lines, a faint
 band where the water is black-odorous. The SVG scales to its container (``viewBox``, width
 100 %), so it stays readable at phone width. Every text in it is escaped (``format_html``).
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from projects import formatting
+from projects.core import formatting
 
 register = template.Library()
 
@@ -260,7 +260,8 @@ def bar_class(percent):
 @register.simple_tag
 def swatch(color):
     """A sampling point's colour square. Its colour is a class, ``swatch-0072b2`` for #0072b2,
-    one per entry of projects.water_quality.PALETTE in progress.css: a style attribute would
+    one per entry of projects.services.water_quality.PALETTE in progress.css: a style attribute
+    would
     be refused by the Content Security Policy."""
     match = re.fullmatch(r"#([0-9a-fA-F]{6})", color or "")
     colour_class = f" swatch-{match[1].lower()}" if match else ""

@@ -1,7 +1,8 @@
 """What an empty page says and offers: ``{% empty_state "topic" %}`` renders
 ``projects/includes/empty.html`` with what is missing, why, and the next step — a link for a
 user who may take it, else who can. The server checks every step again whatever the page shows
-(``projects.access``, ``projects.patrol_access``, ``projects.imports.may_import``).
+(``projects.services.access``, ``projects.services.patrol_access``,
+``projects.services.imports.may_import``).
 
 Topics: ``segments`` (nothing scored yet), ``coverage`` (no inspection records, beside the
 campaign's figures), ``posts`` (no patrol post), ``month_patrols`` (posts but no patrol this
@@ -13,10 +14,10 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from projects import formatting
-from projects.imports import may_import
+from projects.core import formatting
 from projects.models import ImportBatch, PatrolPost
-from projects.patrol_access import patrol_scope_of
+from projects.services.imports import may_import
+from projects.services.patrol_access import patrol_scope_of
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from projects.overview import LIMIT, Names
+from projects.services.overview import LIMIT, Names
 
 register = template.Library()
 

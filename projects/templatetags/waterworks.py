@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects import formatting
+from projects.core import formatting
 
 register = template.Library()
 

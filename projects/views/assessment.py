@@ -9,13 +9,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
-from projects import assessment
-from projects.assessment_forms import DeductionForm
+from projects.forms.assessment import DeductionForm
 from projects.models import AssessmentItem, MonthlyAssessment
+from projects.services import assessment
 from projects.standards.maintenance import describe
 from projects.tables.assessment import AssessmentGridTable, AssessmentItemTable, DeductionTable
-
-from .base import TablesMixin
+from projects.views.base import TablesMixin
 
 ADD_DEDUCTION = "projects.add_deduction"
 

@@ -7,7 +7,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from projects.exports import CleanTableExport
+from projects.services.exports import CleanTableExport
 
 EXPORT_FORMATS = tuple(CleanTableExport.FORMATS)
 PER_PAGE = 25
@@ -37,7 +37,7 @@ class ListPage(LoginRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
 class TablesMixin:
     """Several named tables on one page. ``build_tables()`` returns ``{name: table}``; each
     table gets the prefix ``<name>-`` for its sort and page parameters, and
-    ``?_export=csv&_table=<name>`` downloads one of them whole (``projects.exports``)."""
+    ``?_export=csv&_table=<name>`` downloads one of them whole (``projects.services.exports``)."""
 
     per_page = PER_PAGE  # None: every table shows all its rows
     export_name = "export"

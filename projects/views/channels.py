@@ -4,9 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from projects.access import scope_of
-from projects.complaints import channel_complaints, complaints_of
-from projects.filters import ChannelFilter
+from projects.forms.filters import ChannelFilter
 from projects.models import (
     Channel,
     Measure,
@@ -18,6 +16,9 @@ from projects.models import (
     Target,
     Task,
 )
+from projects.services.access import scope_of
+from projects.services.complaints import channel_complaints, complaints_of
+from projects.services.water_quality import channel_water_quality
 from projects.tables import (
     ChannelProjectTable,
     ChannelTable,
@@ -29,10 +30,8 @@ from projects.tables import (
 from projects.tables.patrols import ChannelMeasureTable, ChannelPatrolTable
 from projects.tables.problem_complaints import ChannelProblemTable
 from projects.tables.water import SampleTable
-from projects.water_quality import channel_water_quality
-
-from .base import ListPage, TablesMixin
-from .patrols import channel_patrol_posts, measure_photos, patrol_records
+from projects.views.base import ListPage, TablesMixin
+from projects.views.patrols import channel_patrol_posts, measure_photos, patrol_records
 
 
 class ChannelListView(ListPage):

@@ -5,7 +5,8 @@ timeline and, for whoever may take it, the next step's form: 调配 dispatch, �
 
 Every step posts to its own URL with the time it happened; the server checks the user (403),
 the stage (a clear message, nothing changed) and the time whatever the page showed. The writes
-are ``projects.complaints``' transitions. A complaint opened by a patrol links to the patrol
+are ``projects.services.complaints``' transitions. A complaint opened by a patrol links to the
+patrol
 and shows its photos."""
 
 import copy
@@ -34,9 +35,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
-from projects import complaints as loop
-from projects.access import unit_id_of
-from projects.complaint_forms import (
+from projects.forms.complaints import (
     STEP_FORMS,
     ComplaintBoardFilter,
     ComplaintCreateForm,
@@ -45,9 +44,10 @@ from projects.complaint_forms import (
 )
 from projects.models import Complaint, ComplaintStep, PatrolRecord
 from projects.models.complaints import STAGE_ORDER, Stage
+from projects.services import complaints as loop
+from projects.services.access import unit_id_of
 from projects.tables.complaints import ComplaintTable, UnitStatisticsTable
-
-from .base import ListPage, TablesMixin
+from projects.views.base import ListPage, TablesMixin
 
 # The most cards a board column shows; the column says how many there are in all and links to
 # the list for the rest.

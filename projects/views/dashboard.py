@@ -1,12 +1,11 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from projects import overview, summary
+from projects.core.months import this_month
 from projects.models import Policy, Project, Stream
-from projects.months import this_month
+from projects.services import overview, summary
 from projects.tables.overview import OverviewProjectTable
-
-from .base import TablesMixin
+from projects.views.base import TablesMixin
 
 
 class DashboardView(LoginRequiredMixin, TablesMixin, TemplateView):

@@ -1,7 +1,8 @@
 """Editing in the site: a unit editor updates its tasks and files the monthly reports of its
 projects; an administrator may do both for every unit. The server enforces the scope whatever
-the page showed (see projects.access). A task's evidence file replaced or cleared is deleted
-from storage once the change is committed (``projects.stored_files``)."""
+the page showed (see projects.services.access). A task's evidence file replaced or cleared is
+deleted
+from storage once the change is committed (``projects.core.stored_files``)."""
 
 import copy
 
@@ -12,10 +13,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, View
 
-from projects.access import project_for_report, report_for_update, scope_of, task_for_update
-from projects.forms import ProgressReportForm, TaskAdministrationForm, TaskUpdateForm
+from projects.core.stored_files import discard_new_files
+from projects.forms.edits import ProgressReportForm, TaskAdministrationForm, TaskUpdateForm
 from projects.models import Task
-from projects.stored_files import discard_new_files
+from projects.services.access import (
+    project_for_report,
+    report_for_update,
+    scope_of,
+    task_for_update,
+)
 
 
 class TaskUpdateView(LoginRequiredMixin, FormView):

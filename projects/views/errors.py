@@ -5,7 +5,7 @@ with the navigation and a way back.
 The 500 and 503 pages never touch the database: they show the user only when the request had
 already loaded it, and leave out what needs a query (permissions, messages kept in the
 session). Wired in waterworks/urls.py (handler400 …), settings.CSRF_FAILURE_VIEW and
-projects.middleware.DatabaseOutageMiddleware."""
+projects.web.middleware.DatabaseOutageMiddleware."""
 
 import logging
 import sys
@@ -106,7 +106,7 @@ def service_unavailable(request):
 
 def server_error(request):
     """handler500. A database outage raised outside a view (a middleware's query) arrives here
-    too: it gets the 503 page like the ones projects.middleware catches in views."""
+    too: it gets the 503 page like the ones projects.web.middleware catches in views."""
     if is_database_outage(sys.exc_info()[1]):
         return service_unavailable(request)
     return safe_error_page(request, "500.html", 500, BARE_500)

@@ -5,7 +5,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
-from projects.history import changes
 from projects.models import (
     Channel,
     Measure,
@@ -18,9 +17,9 @@ from projects.models import (
     Target,
     Task,
 )
+from projects.services.history import changes
 from projects.tables import HistoryTable
-
-from .base import TablesMixin
+from projects.views.base import TablesMixin
 
 
 class HistoryView(LoginRequiredMixin, TablesMixin, TemplateView):

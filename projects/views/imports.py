@@ -2,7 +2,7 @@
 (all rows or none) → the batch's page. The admin's import pages (projects.admin.imports) run
 the same steps through ``check_upload`` and ``confirm_upload``.
 
-Each kind needs the add permissions of what it creates (``projects.imports.PERMISSIONS``):
+Each kind needs the add permissions of what it creates (``projects.services.imports.PERMISSIONS``):
 403 otherwise, also for the index when the user may import nothing."""
 
 from django.contrib import messages
@@ -17,11 +17,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView, View
 
-from projects.imports import IMPORTERS, importable_kinds, may_import, pending
-from projects.imports.forms import UploadForm
-from projects.imports.readers import FORMATS
-from projects.imports.template_files import template_file
+from projects.forms.imports import UploadForm
 from projects.models import ImportBatch, Inspection, Sample
+from projects.services.imports import IMPORTERS, importable_kinds, may_import, pending
+from projects.services.imports.readers import FORMATS
+from projects.services.imports.template_files import template_file
 
 ERRORS_PER_PAGE = 100
 

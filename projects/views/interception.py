@@ -3,12 +3,11 @@ from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
-from projects.access import scope_of
-from projects.filters import BatchFilter
+from projects.forms.filters import BatchFilter
 from projects.models import InterceptionBatch, ProgressReport
+from projects.services.access import scope_of
 from projects.tables import BatchTable, ProgressReportTable, VillageTable
-
-from .base import ListPage, TablesMixin
+from projects.views.base import ListPage, TablesMixin
 
 
 class BatchListView(ListPage):

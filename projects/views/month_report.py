@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from projects import ledger
-from projects.access import scope_of
-from projects.ledger_xlsx import ledger_bytes, ledger_filename
+from projects.core.months import next_month, previous_month, this_month
 from projects.models import PatrolPost, Stream
-from projects.months import next_month, previous_month, this_month
-from projects.patrol_access import patrol_scope_of
+from projects.services import ledger
+from projects.services.access import scope_of
+from projects.services.ledger_xlsx import ledger_bytes, ledger_filename
+from projects.services.patrol_access import patrol_scope_of
 from projects.tables.month_report import (
     MonthComplaintTable,
     MonthPatrolTable,
@@ -21,8 +21,7 @@ from projects.tables.month_report import (
     MonthTaskTable,
     StreamTotalsTable,
 )
-
-from .assessment import AllRowsTablesMixin
+from projects.views.assessment import AllRowsTablesMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -1,7 +1,7 @@
 """Patrols of the municipal stations: the stations with this month's coverage, a station's
 posts, patrols and unpatrolled channels, every patrol record (filtered, exported), one record
 with its photos, and recording a patrol from a phone. Reading is open to everyone logged in;
-recording is scoped by ``projects.patrol_access``."""
+recording is scoped by ``projects.services.patrol_access``."""
 
 import datetime
 from collections import defaultdict
@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from projects.core.months import month_bounds, next_month, previous_month, this_month
+from projects.forms.patrols import MonthForm, PatrolRecordFilter, PatrolRecordForm, record_patrol
 from projects.models import Measure, PatrolPost, PatrolRecord, Photo, ResponsibleUnit
-from projects.months import month_bounds, next_month, previous_month, this_month
-from projects.patrol_access import patrol_scope_of
-from projects.patrol_forms import MonthForm, PatrolRecordFilter, PatrolRecordForm, record_patrol
-from projects.patrols import unpatrolled_channels
-from projects.queries import count_of, photos_of
+from projects.services.patrol_access import patrol_scope_of
+from projects.services.patrols import unpatrolled_channels
+from projects.services.queries import count_of, photos_of
 from projects.tables.patrols import (
     PatrolRecordTable,
     PostTable,
@@ -31,8 +31,7 @@ from projects.tables.patrols import (
     UnpatrolledTable,
     optional_url,
 )
-
-from .base import ListPage, TablesMixin
+from projects.views.base import ListPage, TablesMixin
 
 # --- reads shared by the pages ---------------------------------------------------------------
 

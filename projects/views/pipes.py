@@ -1,14 +1,13 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from projects.filters import PumpingStationFilter
+from projects.forms.filters import PumpingStationFilter
 from projects.models import Channel, PipeConstructionBatch, PipeSurveyCampaign, PumpingStation
-from projects.queries import as_listed
-from projects.sewer_condition import coverage_by_method
+from projects.services.queries import as_listed
+from projects.services.sewer_condition import coverage_by_method
 from projects.tables import ConstructionBatchTable, PumpingStationTable, SurveyCampaignTable
 from projects.tables.sewers import CoverageTable
-
-from .base import TablesMixin
+from projects.views.base import TablesMixin
 
 
 class PipeNetworkView(LoginRequiredMixin, TablesMixin, TemplateView):

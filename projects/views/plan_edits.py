@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, UpdateView, View
 
+from projects.forms.plan_edits import EXPECTED_VERSION, PLAN_LISTS, ChannelForm, PlanForm
 from projects.models import Channel, Plan, Task
-from projects.plan_forms import EXPECTED_VERSION, PLAN_LISTS, ChannelForm, PlanForm
 
 ADMINISTRATOR_PERMISSION = "projects.edit_any_unit"
 LIST_PERMISSIONS = tuple(

@@ -9,9 +9,9 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
-from projects.filters import SegmentScoreFilter
+from projects.forms.filters import SegmentScoreFilter
 from projects.models import Defect, PipeSegment, SegmentScore
-from projects.sewer_condition import (
+from projects.services.sewer_condition import (
     EXTENT_LABELS,
     MAINTENANCE_LABELS,
     REPAIR_LABELS,
@@ -28,8 +28,7 @@ from projects.tables.sewers import (
     MaintenancePriorityTable,
     RepairPriorityTable,
 )
-
-from .base import ListPage, TablesMixin
+from projects.views.base import ListPage, TablesMixin
 
 
 class SegmentPriorityView(ListPage):

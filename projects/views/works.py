@@ -2,13 +2,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
-from projects.access import scope_of
-from projects.filters import ProjectFilter
+from projects.forms.filters import ProjectFilter
 from projects.models import Channel, ProgressReport, Project
-from projects.queries import as_listed
+from projects.services.access import scope_of
+from projects.services.queries import as_listed
 from projects.tables import MeasureTable, ProgressReportTable, ProjectTable
-
-from .base import ListPage, TablesMixin
+from projects.views.base import ListPage, TablesMixin
 
 
 class ProjectListView(ListPage):

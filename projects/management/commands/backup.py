@@ -1,9 +1,9 @@
 """``manage.py backup FILE``: the database and the uploaded files in one archive
-(projects.backup)."""
+(projects.services.backup)."""
 
 from django.core.management.base import BaseCommand
 
-from projects.backup import write_backup
+from projects.services.backup import write_backup
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from projects import roles
+from projects.core import roles
 from projects.models import Profile, ResponsibleUnit
 
 # The unit the demo unit editor works for: the article's municipal stations (各市政站).

@@ -1,9 +1,9 @@
 """``manage.py restore FILE``: load a backup archive into an empty, migrated database and
-write its files (projects.backup)."""
+write its files (projects.services.backup)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.backup import BackupError, restore_backup
+from projects.services.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):

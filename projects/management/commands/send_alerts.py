@@ -1,5 +1,5 @@
 """Send each responsible unit's users one digest e-mail of what needs attention
-(``projects.alerts.needs_attention``): tasks and complaints overdue or due soon, channels
+(``projects.services.alerts.needs_attention``): tasks and complaints overdue or due soon, channels
 whose latest grade worsened, channels not patrolled in time. Meant for a daily cron job or
 systemd timer (see the README).
 
@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext, ngettext
 
-from projects.alerts import needs_attention
+from projects.services.alerts import needs_attention
 
 ADMIN_PERMISSION = "projects.edit_any_unit"
 

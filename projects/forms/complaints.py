@@ -1,0 +1,266 @@
+"""Forms and filters of the complaints pages: recording a complaint (发现), one form per later
+step of the closed loop, and the board's and list's filters.
+
+Every time is when it happened, entered by the user (``EventTimeField``: now by default, not
+before 1990, not in the future); a step's time is also refused before the complaint's previous
+step (by the transition, under the same field).
+
+The step forms carry the version the user started from (``VersionedForm``): a step taken on a
+complaint someone else has moved on since is refused with the changes made in between. The
+writes themselves are ``projects.services.complaints``' transitions."""
+
+import django_filters as filters
+from django import forms
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from projects.core.event_times import EventTimeField
+from projects.forms.edits import DateInput, VersionedForm
+from projects.forms.filters import SearchFilterSet, YesNoFilter
+from projects.forms.photos import MultiplePhotoField
+from projects.models import Channel, Complaint, Problem, ResponsibleUnit
+from projects.services.complaints import assessment_items, overdue_q, suggested_item_code
+
+
+def units_for_dispatch():
+    """Every unit, the municipal stations first (only they have a maintenance assessment)."""
+    return ResponsibleUnit.objects.order_by(
+        Case(
+            When(kind=ResponsibleUnit.Kind.STATION, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        "name",
+    )
+
+
+def problems_by_channel():
+    """The plans' problems, grouped by their channel for a select's option groups."""
+    problems = Problem.objects.select_related("plan__channel").order_by("plan__channel__name", "pk")
+    groups = {}
+    for problem in problems:
+        groups.setdefault(problem.plan.channel.name, []).append((problem.pk, problem.title))
+    return list(groups.items())
+
+
+class ComplaintCreateForm(forms.ModelForm):
+    """发现: a complaint as it comes in, or as it came in long ago (``received_at``); it may
+    name the problem of the channel's plan it concerns."""
+
+    received_at = EventTimeField(
+        label=capfirst(Complaint._meta.get_field("received_at").verbose_name),
+        future_message=_("A complaint cannot be received in the future."),
+    )
+    photos = MultiplePhotoField(label=_("Photos"))
+
+    class Meta:
+        model = Complaint
+        fields = (
+            "source",
+            "received_at",
+            "complainant",
+            "contact",
+            "location",
+            "channel",
+            "problem",
+            "description",
+        )
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = Channel.objects.order_by("name")
+        self.fields["channel"].help_text = _("If known.")
+        problem = self.fields["problem"]
+        problem.help_text = _(
+            "If it concerns a problem of the channel's one-river-one-policy plan "
+            "(the channel may then be left empty)."
+        )
+        # Validation accepts any problem, so that one of another channel gets a message
+        # saying so (Complaint.clean); the list offers them grouped by channel.
+        problem.widget.choices = [("", problem.empty_label), *problems_by_channel()]
+
+
+class StepForm(VersionedForm):
+    """A step of the loop on an existing complaint, with the time it happened (``at``):
+    refused when the complaint changed since the page was opened."""
+
+    step = None  # the stage the step reaches
+    at_label = None
+
+    at = EventTimeField(
+        label=_("Time"),
+        help_text=_("When it happened; the time it is entered is kept too."),
+    )
+
+    class Meta:
+        model = Complaint
+        fields = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at"].label = self.at_label
+
+
+class DispatchForm(StepForm):
+    """调配: who handles it, by when."""
+
+    step = Complaint.Stage.DISPATCHED
+    at_label = _("Dispatched at")
+    # The loop bounds the deadline itself: within a year of this step, with its own message.
+    dates_checked_later = ("deadline",)
+    field_order = ("at", "assigned_unit", "deadline", "note")
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta(StepForm.Meta):
+        fields = ("assigned_unit", "deadline")
+        widgets = {"deadline": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        unit = self.fields["assigned_unit"]
+        unit.required = True
+        unit.queryset = units_for_dispatch()
+        unit.help_text = _(
+            "Only a municipal station's complaints count in its monthly maintenance assessment."
+        )
+        self.fields["deadline"].required = True
+
+
+class HandleForm(StepForm):
+    """处置: what was done, with photos after."""
+
+    step = Complaint.Stage.HANDLED
+    at_label = _("Handled at")
+    field_order = ("at", "action_taken", "photos")
+    photos = MultiplePhotoField(label=_("Photos after handling"))
+
+    class Meta(StepForm.Meta):
+        fields = ("action_taken",)
+        widgets = {"action_taken": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action_taken"].required = True
+        self.initial["action_taken"] = ""
+
+
+class EvaluateForm(StepForm):
+    """评价: how satisfied the complainant (or the reviewer) is; or the handling returned for
+    re-handling (the "return" button), with the reason in the note."""
+
+    step = Complaint.Stage.EVALUATED
+    at_label = _("Evaluated at")
+    dates_checked_later = ("new_deadline",)
+    field_order = ("at", "satisfaction", "note", "new_deadline")
+    RETURN = "return"
+
+    satisfaction = forms.ChoiceField(
+        label=_("Satisfaction"),
+        choices=Complaint.Satisfaction.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("When returning the handling, say why."),
+    )
+    new_deadline = forms.DateField(
+        label=_("New deadline"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Only when returning the handling; empty keeps the deadline."),
+    )
+
+    def __init__(self, *args, returning=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.returning = returning
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.returning:
+            if not (cleaned.get("note") or "").strip():
+                self.add_error("note", _("Say why the handling is returned."))
+        elif not cleaned.get("satisfaction"):
+            self.add_error("satisfaction", _("Choose how satisfied the complainant is."))
+        return cleaned
+
+
+class AssessForm(StepForm):
+    """考核: whether the complaint counts in its unit's monthly maintenance assessment, and
+    under which item. The item its handling calls for (late: E1; unsatisfied: E2) is chosen
+    beforehand when the table has it."""
+
+    step = Complaint.Stage.ASSESSED
+    at_label = _("Assessed at")
+    field_order = ("at", "item", "note")
+
+    NOT_COUNTED = _("Not counted (handled on time and to satisfaction)")
+
+    item = forms.ChoiceField(label=_("Assessment item"), required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = list(assessment_items())
+        self.fields["item"].choices = [("", self.NOT_COUNTED)] + [
+            (str(item.pk), str(item)) for item in items
+        ]
+        self.items = {str(item.pk): item for item in items}
+        code = suggested_item_code(self.instance)
+        self.suggested = next((item for item in items if item.code == code), None)
+        if self.suggested is not None:
+            self.initial["item"] = str(self.suggested.pk)
+
+    def clean_item(self):
+        value = self.cleaned_data.get("item")
+        return self.items.get(value) if value else None
+
+
+STEP_FORMS = {form.step: form for form in (DispatchForm, HandleForm, EvaluateForm, AssessForm)}
+
+
+# -- Filters --------------------------------------------------------------------------------
+
+
+def units_with_complaints(request):
+    return ResponsibleUnit.objects.filter(complaints__isnull=False).distinct().order_by("name")
+
+
+def channels_with_complaints(request):
+    return Channel.objects.filter(complaints__isnull=False).distinct().order_by("name")
+
+
+class ComplaintBoardFilter(filters.FilterSet):
+    """The board's filters: open complaints by unit, source, channel, overdue."""
+
+    assigned_unit = filters.ModelChoiceFilter(
+        label=_("Assigned unit"), queryset=units_with_complaints
+    )
+    source = filters.ChoiceFilter(label=_("Source"), choices=Complaint.Source.choices)
+    channel = filters.ModelChoiceFilter(label=_("Channel"), queryset=channels_with_complaints)
+    overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
+
+    class Meta:
+        model = Complaint
+        fields = ("assigned_unit", "source", "channel", "overdue")
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+
+class ComplaintFilter(SearchFilterSet, ComplaintBoardFilter):
+    """Every complaint: the board's filters, the stage and a search."""
+
+    search_fields = ("number", "location", "description", "complainant")
+    stage = filters.ChoiceFilter(label=_("Stage"), choices=Complaint.Stage.choices)
+
+    class Meta(ComplaintBoardFilter.Meta):
+        fields = ("q", "stage", "assigned_unit", "source", "channel", "overdue")
