@@ -29,10 +29,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
 
+from projects.core.images import make_thumbnail
 from projects.forms.edits import TaskUpdateForm
 from projects.forms.photos import MultiplePhotoField
 from projects.models import Channel, Complaint, ComplaintStep, PatrolRecord, Photo, Task
-from projects.services.photos import attach_photos, make_thumbnail
+from projects.services.photos import attach_photos
 from tests.photos import jpeg_bytes, photo_upload
 from tests.test_complaints import ComplaintTestCase
 from tests.test_editing import PDF, EditingTestCase

@@ -19,13 +19,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from projects.admin import sewers, water  # noqa: F401 (they register Inspection and Sample first)
+import projects.admin.sewers  # noqa: F401 (registers Inspection and ImportBatch first)
+import projects.admin.water  # noqa: F401 (registers Sample first)
 from projects.admin.audit import HistoryAdmin
 from projects.forms.imports import UploadForm
 from projects.models import ImportBatch, Inspection, Sample
 from projects.services.imports import IMPORTERS, may_import, pending
 from projects.services.imports.readers import FORMATS
-from projects.views.imports import check_upload, confirm_upload, preview_context
+from projects.services.imports.steps import check_upload, confirm_upload, preview_context
 
 
 class ImportAdminMixin:

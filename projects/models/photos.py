@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from projects.core.images import make_thumbnail
 from projects.core.validators import validate_photo
 
 
@@ -57,7 +58,6 @@ class Photo(models.Model):
         return self.caption or f"{self.get_phase_display()} #{self.pk}"
 
     def save(self, *args, **kwargs):
-        from projects.services.photos import make_thumbnail
 
         # A new upload (a photo added, or its image replaced) gets its own thumbnail.
         if self.image and (not self.thumbnail or not self.image._committed):

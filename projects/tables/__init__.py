@@ -33,8 +33,7 @@ from projects.services.water_quality import (
     deviation_labels,
     rounds_text,
 )
-from projects.templatetags.charts import bar_class
-from projects.templatetags.waterworks import pct, progress, qty, wan
+from projects.tables.cells import bar_class, pct, progress, qty, wan
 
 DEVIATES = _("deviates from the guide")
 DEVIATES_TITLE = _("Graded with options that deviate from the guide:")

@@ -19,7 +19,7 @@ from projects.services.sewer_condition import (
     deviation_wording,
 )
 from projects.tables import QuantityColumn
-from projects.templatetags.waterworks import qty
+from projects.tables.cells import qty
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
 

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from projects.core import formatting
+from projects.tables import cells
 
 register = template.Library()
 
@@ -243,18 +244,7 @@ def _series(frame, series, unit):
     return parts
 
 
-@register.filter
-def bar_class(percent):
-    """The class that gives a progress bar its width, ``pct-0`` … ``pct-100`` (progress.css):
-    the percent clamped to 0–100 and rounded. A class, not a style attribute, which the
-    Content Security Policy would refuse."""
-    try:
-        value = float(percent or 0)
-    except (TypeError, ValueError):
-        value = 0.0
-    if math.isnan(value):
-        value = 0.0
-    return f"pct-{round(min(max(value, 0.0), 100.0))}"
+register.filter("bar_class", cells.bar_class)
 
 
 @register.simple_tag

@@ -1,36 +1,17 @@
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects.core import formatting
+from projects.tables import cells
 
 register = template.Library()
 
 
-def _or_not_given(text):
-    if text is None:
-        return format_html(
-            '<span class="na" title="{}">{}</span>', _("The source gives no value"), _("not given")
-        )
-    return text
-
-
-@register.filter
-def wan(value):
-    """Money in 万元 with two decimals, or “not given”."""
-    return _or_not_given(formatting.wan(value))
-
-
-@register.filter
-def qty(value):
-    """A length or count as the source gives it, or “not given”."""
-    return _or_not_given(formatting.quantity(value))
-
-
-@register.filter
-def pct(value):
-    return _or_not_given(formatting.percent(value))
+_or_not_given = cells.or_not_given
+register.filter("wan", cells.wan)
+register.filter("qty", cells.qty)
+register.filter("pct", cells.pct)
 
 
 @register.filter
@@ -62,6 +43,4 @@ def amount(value, unit=""):
     return format_html("<b>{}</b> {}", text, label)
 
 
-@register.inclusion_tag("projects/includes/progress.html")
-def progress(value, overdue=False):
-    return {"value": value, "width": min(max(float(value or 0), 0), 100), "overdue": overdue}
+register.inclusion_tag("projects/includes/progress.html", name="progress")(cells.progress)

@@ -1,6 +1,6 @@
 """Bulk import in the site: upload → dry run (what would be created, every bad row) → confirm
 (all rows or none) → the batch's page. The admin's import pages (projects.admin.imports) run
-the same steps through ``check_upload`` and ``confirm_upload``.
+the same steps (``projects.services.imports.steps``).
 
 Each kind needs the add permissions of what it creates (``projects.services.imports.PERMISSIONS``):
 403 otherwise, also for the index when the user may import nothing."""
@@ -8,9 +8,6 @@ Each kind needs the add permissions of what it creates (``projects.services.impo
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db import IntegrityError
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
@@ -21,78 +18,13 @@ from projects.forms.imports import UploadForm
 from projects.models import ImportBatch, Inspection, Sample
 from projects.services.imports import IMPORTERS, importable_kinds, may_import, pending
 from projects.services.imports.readers import FORMATS
+from projects.services.imports.steps import (
+    batch_changes,
+    check_upload,
+    confirm_upload,
+    preview_context,
+)
 from projects.services.imports.template_files import template_file
-
-ERRORS_PER_PAGE = 100
-
-
-# --- the steps, shared with the admin ------------------------------------------------------
-
-
-def check_upload(request, kind, upload):
-    """Keep the upload for this session and run the dry run on it; returns the
-    ``PendingUpload`` (its result saved beside it)."""
-    kept = pending.store(request, kind, upload)
-    with kept.open() as file:
-        result = IMPORTERS[kind]().check(file, upload.name)
-    kept.save_result(result)
-    return kept
-
-
-def confirm_upload(request, kind, token):
-    """Validate the kept file again (the database may have changed since the dry run) and
-    write it, all rows or none. Returns ``(batch, kept)``; ``batch`` is None when the file no
-    longer passes, with the new result saved for the preview."""
-    kept = pending.find(request, kind, token)
-    importer = IMPORTERS[kind]()
-    with kept.open() as file:
-        result = importer.check(file, kept.name)
-    if result.ok:
-        try:
-            batch = importer.save(request.user)
-        except IntegrityError:
-            # Someone stored a conflicting record between our check and our write.
-            result.refused = _(
-                "Someone else stored conflicting records while this file was being "
-                "written, so nothing was written. Check the file again."
-            )
-        else:
-            pending.discard(request, kept)
-            return batch, kept
-    kept.save_result(result)
-    return None, kept
-
-
-def preview_context(request, kept):
-    result = kept.load_result()
-    if result is None:
-        raise Http404
-    page = Paginator(result.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
-    return {
-        "pending": kept,
-        "result": result,
-        "errors_page": page,
-        "columns": IMPORTERS[kept.kind].columns,
-    }
-
-
-def batch_changes(batch):
-    """What a batch wrote, for its page: (channel, samples) or (segment, defects) rows, the
-    first 100 of them."""
-    if batch.kind == ImportBatch.Kind.SAMPLES:
-        return list(
-            Sample.objects.filter(import_batch=batch)
-            .order_by("point__channel__name")
-            .values("point__channel_id", "point__channel__name")
-            .annotate(n=Count("pk"))[:100]
-        )
-    return list(
-        Inspection.objects.filter(import_batch=batch)
-        .order_by("segment__code", "inspected_on")
-        .values("segment_id", "segment__code", "method", "inspected_on")
-        .annotate(n=Count("defects"))[:100]
-    )
-
 
 # --- the site's pages ----------------------------------------------------------------------
 
