@@ -26,6 +26,7 @@ from projects.models import (
     ResponsibleUnit,
 )
 from projects.models.complaints import STAGE_ORDER, Stage
+from projects.services import complaint_queries as queries
 from projects.services import complaints as loop
 from projects.services.photos import attach_photos
 from tests.photos import disguised_upload, photo_upload
@@ -666,18 +667,20 @@ class OverdueTests(ComplaintTestCase):
         )
 
     def test_the_overdue_helper_finds_the_unhandled_complaints_past_their_deadline(self):
-        self.assertEqual(list(loop.overdue_complaints()), [self.overdue_b, self.overdue])
-        self.assertEqual(list(loop.overdue_complaints(unit=self.unit_a)), [self.overdue])
-        self.assertEqual(list(loop.overdue_complaints(unit=self.unit_b.pk)), [self.overdue_b])
+        self.assertEqual(list(queries.overdue_complaints()), [self.overdue_b, self.overdue])
+        self.assertEqual(list(queries.overdue_complaints(unit=self.unit_a)), [self.overdue])
+        self.assertEqual(list(queries.overdue_complaints(unit=self.unit_b.pk)), [self.overdue_b])
         self.assertTrue(self.overdue.overdue)
         self.assertFalse(self.handled.overdue)
 
     def test_the_due_within_helper_finds_the_deadlines_coming_up(self):
-        self.assertEqual(list(loop.complaints_due_within(7)), [self.due_today, self.due_soon])
-        self.assertEqual(list(loop.complaints_due_within(2)), [self.due_today])
-        self.assertEqual(list(loop.complaints_due_within(7, unit=self.unit_b)), [])
+        self.assertEqual(list(queries.complaints_due_within(7)), [self.due_today, self.due_soon])
+        self.assertEqual(list(queries.complaints_due_within(2)), [self.due_today])
+        self.assertEqual(list(queries.complaints_due_within(7, unit=self.unit_b)), [])
         self.assertEqual(
-            list(loop.complaints_due_within(2, today=timezone.localdate() + datetime.timedelta(1))),
+            list(
+                queries.complaints_due_within(2, today=timezone.localdate() + datetime.timedelta(1))
+            ),
             [self.due_soon],
         )
 
@@ -759,7 +762,7 @@ class StatisticsTests(ComplaintTestCase):
         self.add(None, local(2018, 6, 5))
 
         with self.assertNumQueries(1):
-            rows = loop.unit_statistics()
+            rows = queries.unit_statistics()
         table = {
             row.unit_name: (
                 row.count,

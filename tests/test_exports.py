@@ -39,7 +39,7 @@ from projects.models import (
     Task,
 )
 from projects.services.exports import CleanTableExport, Percent, plain
-from projects.tables import ProjectTable
+from projects.tables.works import ProjectTable
 from projects.views.base import ListPage, TablesMixin
 from tests.factories import (
     add_operations_records,

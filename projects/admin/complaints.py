@@ -11,7 +11,7 @@ from projects.admin.audit import HistoryAdmin, ReadOnlyHistory, VersionedAdminFo
 from projects.admin.base import OverdueFilter, admin_change_link, excerpt
 from projects.admin.photos import PhotoInline
 from projects.models import Complaint, ComplaintStep, Problem
-from projects.services.complaints import with_overdue
+from projects.services.complaint_queries import with_overdue
 from projects.services.queries import count_of, photos_of
 
 

@@ -1,8 +1,9 @@
-"""Projects with their monthly progress reports, and the project subclasses: interception
-batches (with their villages), the pipe survey campaign and pipe-construction batches."""
+"""Projects with their monthly progress reports; the admin base the project subclasses share
+(``ProjectAdminBase``: interception batches in ``interception``, the survey campaign and the
+construction batches in ``pipes``)."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,6 @@ from projects.admin.audit import (
 from projects.admin.base import (
     EMPTY,
     SOURCE_FIELDSET,
-    AdminForm,
     ConstraintMessageFormSet,
     OverdueFilter,
     TextareaSizes,
@@ -34,10 +34,7 @@ from projects.models import (
     PipeSurveyCampaign,
     ProgressReport,
     Project,
-    Stream,
-    VillageWork,
 )
-from projects.services.queries import count_of
 
 cumulative_column = column(
     "cumulative_investment_wan", _("cumulative investment (10k yuan)"), money_text
@@ -55,17 +52,6 @@ def cumulative_investment():
         .values("project")
         .annotate(total=Sum("investment_this_month_wan"))
         .values("total")[:1]
-    )
-
-
-def too_many_villages(named, declared):
-    return ValidationError(
-        _(
-            "The batch names %(named)s interception works but declares only %(declared)s: "
-            "raise the number of works or remove names."
-        ),
-        code="too_many_villages",
-        params={"named": named, "declared": declared},
     )
 
 
@@ -322,209 +308,3 @@ class ProjectAdmin(ProjectAdminBase):
                 continue
             return admin_change_link(child, model._meta.verbose_name)
         return EMPTY
-
-
-# --- interception batches and their villages -----------------------------------------------
-
-
-class VillageWorkFormSet(ConstraintMessageFormSet):
-    """A batch cannot name more villages than the number it declares."""
-
-    def clean(self):
-        super().clean()
-        declared = getattr(self.instance, "works_count", None)
-        if declared is None:
-            return
-        named = sum(
-            1
-            for form in self.forms
-            if getattr(form, "cleaned_data", None) and not self._should_delete_form(form)
-        )
-        if named > declared:
-            raise too_many_villages(named, declared)
-
-
-class VillageWorkInline(TextareaSizes, admin.TabularInline):
-    model = VillageWork
-    form = AdminForm
-    formset = VillageWorkFormSet
-    extra = 0
-    fields = ["sequence", "name", "pipe_length_m", "note"]
-    textarea_sizes = {"note": (1, 40)}
-
-
-@admin.register(InterceptionBatch)
-class InterceptionBatchAdmin(ProjectAdminBase):
-    list_display = [
-        "batch_number",
-        "name",
-        "status",
-        "named_villages",
-        "pipe_length_m",
-        "investment_wan",
-        "percent",
-        "cumulative_investment",
-        "overdue",
-    ]
-    list_display_links = ["batch_number", "name"]
-    readonly_fields = [*ProjectAdminBase.readonly_fields, "named_villages"]
-    default_stream = Stream.INTERCEPT
-    detail_fieldsets = [
-        (
-            _("Interception batch"),
-            {"fields": ["batch_number", "works_count", "named_villages", "pipe_length_m"]},
-        )
-    ]
-    inlines = [VillageWorkInline, ProgressReportInline]
-
-    def get_queryset(self, request):
-        # The count of ``for_table()``, without a GROUP BY (see ``count_of``).
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(named_count=count_of(VillageWork.objects.all(), "batch"))
-        )
-
-    @admin.display(description=_("named works / declared"), ordering="named_count")
-    def named_villages(self, obj):
-        if obj is None or obj.pk is None:
-            return EMPTY
-        return f"{getattr(obj, 'named_count', 0)} / {obj.works_count}"
-
-
-class VillageWorkAdminForm(AdminForm):
-    def clean(self):
-        cleaned = super().clean()
-        batch = cleaned.get("batch")
-        if batch is not None:
-            others = batch.villages.exclude(pk=self.instance.pk).count()
-            if others + 1 > batch.works_count:
-                self.add_error("batch", too_many_villages(others + 1, batch.works_count))
-        return cleaned
-
-
-@admin.register(VillageWork)
-class VillageWorkAdmin(HistoryAdmin):
-    form = VillageWorkAdminForm
-    list_display = ["name", "batch", "sequence", "pipe_length_m"]
-    list_filter = [("batch", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["batch"]
-    search_fields = ["name", "note", "batch__name"]
-    autocomplete_fields = ["batch", "source"]
-    fields = ["batch", "sequence", "name", "pipe_length_m", "note", "source"]
-
-
-# --- the sewer network: survey campaign and construction batches ---------------------------
-
-
-@admin.register(PipeSurveyCampaign)
-class PipeSurveyCampaignAdmin(ProjectAdminBase):
-    list_display = [
-        "name",
-        "status",
-        "surveyed_km",
-        "qv_km",
-        "cctv_km",
-        "investment_wan",
-        "percent",
-        "overdue",
-    ]
-    readonly_fields = [*ProjectAdminBase.readonly_fields, "qv_share", "cctv_share"]
-    default_stream = Stream.SURVEY
-    detail_fieldsets = [
-        (
-            _("Survey"),
-            {
-                "fields": [
-                    "surveyed_km",
-                    ("qv_km", "qv_share"),
-                    ("cctv_km", "cctv_share"),
-                    "outcome",
-                ]
-            },
-        )
-    ]
-
-    @admin.display(description=_("QV length ÷ surveyed length (derived)"))
-    def qv_share(self, obj):
-        return percent_text(obj.qv_share if obj else None)
-
-    @admin.display(description=_("CCTV length ÷ surveyed length (derived)"))
-    def cctv_share(self, obj):
-        return percent_text(obj.cctv_share if obj else None)
-
-
-class PipeConstructionBatchForm(AdminForm):
-    def clean(self):
-        cleaned = super().clean()
-        declared = cleaned.get("stations_renovated")
-        named = cleaned.get("renovated_stations")
-        if declared is not None and named is not None and len(named) > declared:
-            self.add_error(
-                "renovated_stations",
-                _(
-                    "The batch names %(named)s pumping stations but declares only "
-                    "%(declared)s renovated."
-                )
-                % {"named": len(named), "declared": declared},
-            )
-        return cleaned
-
-
-@admin.register(PipeConstructionBatch)
-class PipeConstructionBatchAdmin(ProjectAdminBase):
-    form = PipeConstructionBatchForm
-    list_display = [
-        "batch_number",
-        "name",
-        "status",
-        "new_pipe_km",
-        "stations",
-        "channel_count",
-        "investment_wan",
-        "percent",
-        "overdue",
-    ]
-    list_display_links = ["batch_number", "name"]
-    list_filter = [*ProjectAdminBase.list_filter, "channel_list_partial"]
-    autocomplete_fields = [*ProjectAdminBase.autocomplete_fields, "renovated_stations"]
-    readonly_fields = [*ProjectAdminBase.readonly_fields, "stations"]
-    default_stream = Stream.BUILD
-    detail_fieldsets = [
-        (
-            _("Construction batch"),
-            {
-                "fields": [
-                    "batch_number",
-                    "new_pipe_km",
-                    "stations_renovated",
-                    "renovated_stations",
-                    "stations",
-                    "channel_list_partial",
-                ]
-            },
-        )
-    ]
-
-    channel_count = column("channel_count", _("channels"))
-
-    def get_queryset(self, request):
-        # The counts of ``for_table()``, without a GROUP BY (see ``count_of``).
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                named_station_count=count_of(
-                    PipeConstructionBatch.renovated_stations.through.objects,
-                    "pipeconstructionbatch",
-                ),
-                channel_count=count_of(Project.channels.through.objects, "project"),
-            )
-        )
-
-    @admin.display(description=_("named stations / declared"), ordering="named_station_count")
-    def stations(self, obj):
-        if obj is None or obj.pk is None:
-            return EMPTY
-        declared = EMPTY if obj.stations_renovated is None else obj.stations_renovated
-        return f"{getattr(obj, 'named_station_count', 0)} / {declared}"

@@ -20,7 +20,8 @@ from projects.forms.edits import DateInput, VersionedForm
 from projects.forms.filters import SearchFilterSet, YesNoFilter
 from projects.forms.photos import MultiplePhotoField
 from projects.models import Channel, Complaint, Problem, ResponsibleUnit
-from projects.services.complaints import assessment_items, overdue_q, suggested_item_code
+from projects.services.complaint_queries import assessment_items, overdue_q
+from projects.services.complaints import suggested_item_code
 
 
 def units_for_dispatch():

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from projects.core.months import month_bounds, this_month
 from projects.models import Channel, Complaint, Project, Task
-from projects.services.complaints import handling_time, overdue_q
+from projects.services.complaint_queries import handling_time, overdue_q
 
 # The most names a list of the overview shows; its "all" link leads to the rest.
 LIMIT = 10

@@ -67,10 +67,8 @@ Deviations from the standard, each a named option (``OPTIONS``), none on by defa
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from fractions import Fraction
 
 from projects.standards.config import (
@@ -80,6 +78,9 @@ from projects.standards.config import (
     Cjj181Rules,
     CodeScore,
 )
+from projects.standards.exact import exact as _exact
+from projects.standards.exact import rounded as _rounded
+from projects.standards.exact import within as _within
 
 __all__ = [
     "CJJ181_CODES",
@@ -232,35 +233,6 @@ class SegmentScore:
     repair_priority: str
     maintenance_priority: str
     deviations: tuple[str, ...] = ()
-
-
-# --- numbers ---------------------------------------------------------------------------------
-
-
-def _exact(value, name: str) -> Fraction:
-    """``value`` (int, float, Decimal, Fraction) as an exact Fraction; floats by their repr."""
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | Fraction):
-        raise ValueError(f"{name} must be a number, not {value!r}.")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"{name} must be a finite number, not {value!r}.")
-        return Fraction(repr(value))
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(f"{name} must be a finite number, not {value!r}.")
-    return Fraction(value)
-
-
-def _rounded(value: Fraction, places: int) -> float:
-    """Half-up rounding of a non-negative exact value, as a float."""
-    scale = 10**places
-    return float(Fraction(math.floor(value * scale + Fraction(1, 2)), scale))
-
-
-def _within(value: Fraction, low, low_inclusive: bool, high, high_inclusive: bool) -> bool:
-    low, high = _exact(low, "lower bound"), _exact(high, "upper bound")
-    above = value >= low if low_inclusive else value > low
-    below = value <= high if high_inclusive else value < high
-    return above and below
 
 
 # --- the factors and the bounds ----------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Complaint
-from projects.tables import OverdueColumn
+from projects.tables.columns import OverdueColumn
 
 
 def days_text(days):
@@ -94,7 +94,7 @@ def overall_average_days(table):
 
 
 class UnitStatisticsTable(tables.Table):
-    """``projects.services.complaints.unit_statistics()`` rows: one per assigned unit."""
+    """``projects.services.complaint_queries.unit_statistics()`` rows: one per assigned unit."""
 
     export_title = _("Complaints by unit")
 

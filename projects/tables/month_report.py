@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 from projects.core import formatting
 from projects.services.exports import Percent
 from projects.services.totals import Total, blank_label, missing_text, sum_text, total_text
-from projects.tables import OverdueColumn, PercentBarColumn
+from projects.tables.columns import OverdueColumn, PercentBarColumn
 
 NO_REPORT = _("no report")
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}

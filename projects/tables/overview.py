@@ -4,7 +4,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Project
-from projects.tables import OverdueColumn, ProjectTable
+from projects.tables.columns import OverdueColumn
+from projects.tables.works import ProjectTable
 
 NO_PLANNED_END = _("No planned end is given: whether it is overdue cannot be told.")
 CLOSED = (Project.Status.COMPLETED, Project.Status.CANCELLED)

@@ -8,7 +8,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import PatrolPost, PatrolRecord, ResponsibleUnit
-from projects.tables import BadgeColumn, MeasureTable
+from projects.tables.columns import BadgeColumn
+from projects.tables.plans import MeasureTable
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 NEVER = _("never")

@@ -5,13 +5,13 @@ import django_tables2 as tables
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from projects.tables import ProblemTable
+from projects.tables.plans import ProblemTable
 
 
 class ChannelProblemTable(ProblemTable):
     """``ProblemTable`` with a column of each problem's complaints, linked, with their stage.
     Give it problems with ``complaints`` prefetched
-    (``projects.services.complaints.complaints_of``)."""
+    (``projects.services.complaint_queries.complaints_of``)."""
 
     complaints = tables.Column(verbose_name=_("Complaints"), empty_values=(), orderable=False)
 

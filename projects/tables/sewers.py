@@ -18,8 +18,8 @@ from projects.services.sewer_condition import (
     deviation_labels,
     deviation_wording,
 )
-from projects.tables import QuantityColumn
 from projects.tables.cells import qty
+from projects.tables.columns import QuantityColumn
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
 

@@ -17,19 +17,14 @@ from projects.models import (
     Task,
 )
 from projects.services.access import scope_of
-from projects.services.complaints import channel_complaints, complaints_of
+from projects.services.complaint_queries import channel_complaints, complaints_of
 from projects.services.water_quality import channel_water_quality
-from projects.tables import (
-    ChannelProjectTable,
-    ChannelTable,
-    ResponsibilityTable,
-    TargetTable,
-    TaskPlanTable,
-    TaskProgressTable,
-)
+from projects.tables.channels import ChannelTable
 from projects.tables.patrols import ChannelMeasureTable, ChannelPatrolTable
+from projects.tables.plans import ResponsibilityTable, TargetTable, TaskPlanTable, TaskProgressTable
 from projects.tables.problem_complaints import ChannelProblemTable
 from projects.tables.water import SampleTable
+from projects.tables.works import ChannelProjectTable
 from projects.views.base import ListPage, TablesMixin
 from projects.views.patrols import channel_patrol_posts, measure_photos, patrol_records
 

@@ -44,6 +44,7 @@ from projects.forms.complaints import (
 )
 from projects.models import Complaint, ComplaintStep, PatrolRecord
 from projects.models.complaints import STAGE_ORDER, Stage
+from projects.services import complaint_queries as queries
 from projects.services import complaints as loop
 from projects.services.access import unit_id_of
 from projects.tables.complaints import ComplaintTable, UnitStatisticsTable
@@ -84,7 +85,7 @@ class ComplaintBoardView(LoginRequiredMixin, TablesMixin, FilterView):
         return Complaint.objects.all()
 
     def build_tables(self):
-        return {"units": UnitStatisticsTable(loop.unit_statistics(self.object_list))}
+        return {"units": UnitStatisticsTable(queries.unit_statistics(self.object_list))}
 
     def columns(self):
         open_complaints = self.object_list.exclude(stage=Stage.ASSESSED)
@@ -153,7 +154,7 @@ class ComplaintListView(ListPage):
     export_name = "complaints"
 
     def get_queryset(self):
-        return loop.with_overdue(
+        return queries.with_overdue(
             Complaint.objects.select_related("assigned_unit", "channel").annotate(
                 stage_order=stage_order()
             )

@@ -18,7 +18,7 @@ from projects.models import (
     Task,
 )
 from projects.services.history import changes
-from projects.tables import HistoryTable
+from projects.tables.history import HistoryTable
 from projects.views.base import TablesMixin
 
 

@@ -6,7 +6,8 @@ from django.views.generic import TemplateView
 from projects.forms.filters import BatchFilter
 from projects.models import InterceptionBatch, ProgressReport
 from projects.services.access import scope_of
-from projects.tables import BatchTable, ProgressReportTable, VillageTable
+from projects.tables.interception import BatchTable, VillageTable
+from projects.tables.works import ProgressReportTable
 from projects.views.base import ListPage, TablesMixin
 
 

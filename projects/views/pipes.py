@@ -5,7 +5,7 @@ from projects.forms.filters import PumpingStationFilter
 from projects.models import Channel, PipeConstructionBatch, PipeSurveyCampaign, PumpingStation
 from projects.services.queries import as_listed
 from projects.services.sewer_condition import coverage_by_method
-from projects.tables import ConstructionBatchTable, PumpingStationTable, SurveyCampaignTable
+from projects.tables.pipes import ConstructionBatchTable, PumpingStationTable, SurveyCampaignTable
 from projects.tables.sewers import CoverageTable
 from projects.views.base import TablesMixin
 

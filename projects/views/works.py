@@ -6,7 +6,8 @@ from projects.forms.filters import ProjectFilter
 from projects.models import Channel, ProgressReport, Project
 from projects.services.access import scope_of
 from projects.services.queries import as_listed
-from projects.tables import MeasureTable, ProgressReportTable, ProjectTable
+from projects.tables.plans import MeasureTable
+from projects.tables.works import ProgressReportTable, ProjectTable
 from projects.views.base import ListPage, TablesMixin
 
 

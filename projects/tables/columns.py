@@ -1,0 +1,162 @@
+"""Columns the tables share: money, quantities, progress, badges, overdue, “not given”, units, and
+the table whose rows offer the user's actions. Columns that render HTML give clean export values
+through ``value_<column>`` or the column's ``value``: the number, date or words themselves,
+which ``projects.services.exports`` writes into CSV and XLSX cells."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from projects.core import formatting
+from projects.services.exports import Percent
+from projects.tables.cells import bar_class, progress, qty, wan
+
+NOT_GIVEN = _("not given")
+
+
+def percent_value(value):
+    """A percentage for the export: a percent cell in XLSX, “45.5%” in CSV."""
+    return None if value is None else Percent(value)
+
+
+def not_given():
+    return format_html('<span class="na">{}</span>', NOT_GIVEN)
+
+
+class MoneyColumn(tables.Column):
+    """万元 with two decimals; empty cells say the source gives no value."""
+
+    export_number_format = "#,##0.00"
+
+    def __init__(self, *args, total=False, **kwargs):
+        kwargs.setdefault(
+            "attrs", {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
+        )
+        if total:
+            kwargs["footer"] = self.total
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+
+    def total(self, table):
+        values = [getattr(row, self.accessor or "", None) for row in table.data]
+        return wan(sum(v for v in values if v is not None))
+
+    def render(self, value):
+        return wan(value)
+
+    def value(self, value):
+        return value
+
+
+class QuantityColumn(MoneyColumn):
+    export_number_format = None
+
+    def render(self, value):
+        return qty(value)
+
+    def total(self, table):
+        values = [getattr(row, self.accessor or "", None) for row in table.data]
+        return qty(sum(v for v in values if v is not None))
+
+
+class PercentBarColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("attrs", {"td": {"class": "bar"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        if value is None:
+            return format_html('<span class="na">{}</span>', _("not reported"))
+        context = progress(value, getattr(record, "is_overdue", False))
+        return format_html(
+            '<div class="progress{}" title="{}"><span class="{}"></span></div>'
+            '<span class="progress-label">{}</span>',
+            " overdue" if context["overdue"] else "",
+            formatting.percent(value),
+            bar_class(context["width"]),
+            formatting.percent(value),
+        )
+
+    def value(self, value):
+        return percent_value(value)
+
+
+class BadgeColumn(tables.Column):
+    """A choice rendered as a coloured badge: ``badge-<value>`` in the stylesheet."""
+
+    def render(self, value, record, bound_column):
+        raw = getattr(record, bound_column.accessor, "")
+        return format_html('<span class="badge badge-{}">{}</span>', raw, value)
+
+    def value(self, value):
+        return value
+
+
+NO_DEADLINE = _("No deadline is given: whether it is overdue cannot be told.")
+
+
+class OverdueColumn(tables.Column):
+    """已超期 as a badge, otherwise said plainly — never a blank cell: 否, or — when the record's
+    ``deadline`` (an accessor such as ``"planned_end"`` or ``"complaint__deadline"``, if given)
+    is empty, so nobody can tell."""
+
+    def __init__(self, *args, deadline=None, **kwargs):
+        kwargs.setdefault("verbose_name", _("Overdue"))
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("accessor", "is_overdue")
+        self.deadline = deadline
+        super().__init__(*args, **kwargs)
+
+    def unknown(self, record):
+        if self.deadline is None:
+            return False
+        return tables.A(self.deadline).resolve(record, quiet=True) is None
+
+    def render(self, value, record):
+        if value:
+            return format_html('<span class="badge badge-overdue">{}</span>', _("Overdue"))
+        if self.unknown(record):
+            return format_html('<span class="na" title="{}">—</span>', NO_DEADLINE)
+        return format_html('<span class="not-overdue">{}</span>', _("No"))
+
+    def value(self, value, record):
+        if value:
+            return _("Overdue")
+        return "—" if self.unknown(record) else _("No")
+
+
+class NotGivenColumn(tables.Column):
+    """A plain column that says “not given” instead of a dash."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", not_given)
+        super().__init__(*args, **kwargs)
+
+
+def _names(items):
+    return "、".join(str(item) for item in items)
+
+
+class UnitsColumn(tables.ManyToManyColumn):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("separator", "、")
+        kwargs.setdefault("orderable", False)
+        super().__init__(*args, **kwargs)
+
+
+class ScopedTable(tables.Table):
+    """A table whose rows offer the actions the user may take (``scope``:
+    projects.services.access)."""
+
+    actions = tables.Column(
+        verbose_name="",
+        empty_values=(),
+        orderable=False,
+        exclude_from_export=True,
+        attrs={"td": {"class": "actions"}},
+    )
+
+    def __init__(self, *args, scope=None, **kwargs):
+        self.scope = scope
+        super().__init__(*args, **kwargs)
