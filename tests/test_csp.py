@@ -19,7 +19,8 @@ from django.urls import reverse
 
 from projects.models import Task
 from projects.services.water_quality import PALETTE
-from projects.templatetags.charts import bar_class, swatch
+from projects.tables.cells import bar_class
+from projects.templatetags.charts import swatch
 from projects.views.dashboard import DashboardView
 from tests.test_editing import make_role_users
 from tests.test_urls import UrlWalkCase

@@ -33,7 +33,7 @@ class ChannelListView(ListPage):
     model = Channel
     table_class = ChannelTable
     filterset_class = ChannelFilter
-    template_name = "projects/channel_list.html"
+    template_name = "projects/channels/channel_list.html"
     export_name = "channels"
 
     def get_queryset(self):
@@ -46,7 +46,7 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
     from being complete; its water quality: the condition the samples give, their trends and
     the samples themselves; its patrols: the posts covering it and its latest patrols."""
 
-    template_name = "projects/channel_detail.html"
+    template_name = "projects/channels/channel_detail.html"
 
     def get_channel(self):
         if not hasattr(self, "_channel"):

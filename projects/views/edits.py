@@ -25,7 +25,7 @@ from projects.services.access import (
 
 
 class TaskUpdateView(LoginRequiredMixin, FormView):
-    template_name = "projects/task_form.html"
+    template_name = "projects/edits/task_form.html"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -53,7 +53,7 @@ class TaskUpdateView(LoginRequiredMixin, FormView):
 
 
 class ReportFormMixin(LoginRequiredMixin, FormView):
-    template_name = "projects/report_form.html"
+    template_name = "projects/edits/report_form.html"
     form_class = ProgressReportForm
 
     def get_form_kwargs(self):

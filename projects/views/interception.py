@@ -17,7 +17,7 @@ class BatchListView(ListPage):
     model = InterceptionBatch
     table_class = BatchTable
     filterset_class = BatchFilter
-    template_name = "projects/batch_list.html"
+    template_name = "projects/interception/batch_list.html"
     export_name = "interception-batches"
 
     def get_queryset(self):
@@ -25,7 +25,7 @@ class BatchListView(ListPage):
 
 
 class BatchDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
-    template_name = "projects/batch_detail.html"
+    template_name = "projects/interception/batch_detail.html"
 
     @property
     def export_name(self):

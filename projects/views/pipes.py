@@ -14,7 +14,7 @@ class PipeNetworkView(LoginRequiredMixin, TablesMixin, TemplateView):
     """The survey campaign (with QV and CCTV shares), construction batches, pumping stations,
     and the length of sewer inspected by each method (from the inspection records)."""
 
-    template_name = "projects/pipes.html"
+    template_name = "projects/pipes/pipes.html"
     export_name = "pipe-network"
 
     def get_station_filter(self):

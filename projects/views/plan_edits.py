@@ -48,7 +48,7 @@ class AdministratorsOnly(LoginRequiredMixin):
 class ChannelFormMixin(AdministratorsOnly):
     model = Channel
     form_class = ChannelForm
-    template_name = "projects/channel_form.html"
+    template_name = "projects/plan_edits/channel_form.html"
 
     def form_valid(self, form):
         try:
@@ -78,7 +78,7 @@ class ChannelUpdateView(ChannelFormMixin, UpdateView):
 class PlanEditView(AdministratorsOnly, View):
     """The channel's plan: created here when the channel has none, edited otherwise."""
 
-    template_name = "projects/plan_form.html"
+    template_name = "projects/plan_edits/plan_form.html"
     permissions = ("projects.add_plan", "projects.change_plan", *LIST_PERMISSIONS)
 
     def dispatch(self, request, *args, **kwargs):

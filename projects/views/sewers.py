@@ -37,7 +37,7 @@ class SegmentPriorityView(ListPage):
     model = SegmentScore
     table_class = RepairPriorityTable
     filterset_class = SegmentScoreFilter
-    template_name = "projects/segment_priority.html"
+    template_name = "projects/sewers/segment_priority.html"
     export_name = "segment-repair-priority"
     kind = "repair"
 
@@ -69,7 +69,7 @@ class SegmentDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
     """A pipe segment: its scores, its inspections (the counted one marked) and the defects of
     each inspection."""
 
-    template_name = "projects/segment_detail.html"
+    template_name = "projects/sewers/segment_detail.html"
 
     @property
     def export_name(self):

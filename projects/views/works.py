@@ -15,7 +15,7 @@ class ProjectListView(ListPage):
     model = Project
     table_class = ProjectTable
     filterset_class = ProjectFilter
-    template_name = "projects/project_list.html"
+    template_name = "projects/works/project_list.html"
     export_name = "projects"
 
     def get_queryset(self):
@@ -25,7 +25,7 @@ class ProjectListView(ListPage):
 class ProjectDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
     """A project with its monthly progress reports and cumulative investment."""
 
-    template_name = "projects/project_detail.html"
+    template_name = "projects/works/project_detail.html"
 
     @property
     def export_name(self):
