@@ -78,7 +78,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from projects.standards.config import BLACK_ODOUR, BlackOdourRules, IndicatorLimits
+from .config import BLACK_ODOUR, BlackOdourRules, IndicatorLimits
 
 __all__ = [
     "DEVIATIONS",

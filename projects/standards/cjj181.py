@@ -71,16 +71,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from projects.standards.config import (
+from .config import (
     CJJ181,
     CJJ181_CODE_NAMES,
     CJJ181_CODES,
     Cjj181Rules,
     CodeScore,
 )
-from projects.standards.exact import exact as _exact
-from projects.standards.exact import rounded as _rounded
-from projects.standards.exact import within as _within
+from .exact import exact as _exact
+from .exact import rounded as _rounded
+from .exact import within as _within
 
 __all__ = [
     "CJJ181_CODES",
