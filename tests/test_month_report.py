@@ -26,6 +26,7 @@ from projects.models import (
     Stream,
     Task,
 )
+from projects.views.month_report import MONTH_PER_PAGE
 
 from .test_editing import make_role_users
 
@@ -468,6 +469,31 @@ class QueryCountTests(MonthReportTestCase):
         batch = [line for line in ledger.tasks if line.content.startswith("批量任务")]
         self.assertEqual(len(batch), 300)
         self.assertTrue(all(line.status == "in_progress" and line.is_overdue for line in batch))
+
+    def test_the_page_renders_a_bounded_number_of_rows_whatever_the_month_holds(self):
+        self.client.force_login(self.viewer)
+        url = reverse("projects:month-report")
+        self.add_records(130)
+        response = self.client.get(url, {"month": "2018-11"})
+        tables = response.context["tables"]
+        # The month holds 130 more tasks, complaints and patrols; the page hands the template
+        # one page of each table, the totals stay the whole month's.
+        for name in ("tasks", "complaints", "patrols"):
+            with self.subTest(name):
+                self.assertGreater(len(tables[name].data), MONTH_PER_PAGE * 2)
+                self.assertEqual(len(tables[name].page.object_list), MONTH_PER_PAGE)
+        shown = response.content.decode().count("批量任务")
+        self.assertTrue(0 < shown <= MONTH_PER_PAGE, shown)
+        self.assertEqual(len(response.context["ledger"].complaints), 132)
+        # The last page holds the rest; the download holds every row.
+        last = self.client.get(url, {"month": "2018-11", "tasks-page": 3})
+        self.assertEqual(
+            len(last.context["tables"]["tasks"].page.object_list),
+            len(tables["tasks"].data) - 2 * MONTH_PER_PAGE,
+        )
+        export = self.client.get(url, {"month": "2018-11", "_export": "csv", "_table": "tasks"})
+        content = b"".join(export.streaming_content) if export.streaming else export.content
+        self.assertEqual(content.decode("utf-8-sig").count("批量任务"), 130)
 
     def test_the_ledger_costs_the_same_queries_with_more_history_complaints_and_patrols(self):
         self.client.force_login(self.viewer)

@@ -21,9 +21,14 @@ from projects.tables.month_report import (
     MonthTaskTable,
     StreamTotalsTable,
 )
-from projects.views.assessment import AllRowsTablesMixin
+from projects.views.base import TablesMixin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Rows of each table on the page: a city's month holds thousands of projects and tasks, and a
+# page of them all would be megabytes. Each table pages on its own (?tasks-page=2); its footer
+# totals are the whole month's, and its CSV/XLSX download and the 工作台账 hold every row.
+MONTH_PER_PAGE = 50
 
 
 class MonthMixin:
@@ -104,7 +109,7 @@ def next_steps(request):
     return steps
 
 
-class MonthReportView(LoginRequiredMixin, MonthMixin, AllRowsTablesMixin, TemplateView):
+class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView):
     """Every project by work stream in the month — planned and actual percent, this month's
     and cumulative investment, problems, next month's plan — with subtotals (a sum over
     unknown values labelled partial) and a grand total; every one-river-one-policy task as it
@@ -112,6 +117,7 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, AllRowsTablesMixin, Templa
     ledger XLSX for download. A month with nothing recorded says what to do next."""
 
     template_name = "projects/assessment/month_report.html"
+    per_page = MONTH_PER_PAGE
 
     @property
     def export_name(self):
