@@ -12,6 +12,10 @@ at last ``render``), made plain:
 - text that a spreadsheet would take for a formula (= + - @, tab or carriage return first)
   gets an apostrophe in front, so nothing in a download runs.
 
+The rows are read from the database in chunks and written as they are read: a CSV streams to
+the client from its first line, an XLSX is written row by row to a temporary file and then
+sent, in the same memory whatever the table's size.
+
 A CSV starts with a UTF-8 byte order mark (Excel in Chinese reads it as UTF-8 only then); an
 XLSX sheet is named in the interface language after the table (``export_title`` on the table,
 else its model's plural name)."""
@@ -20,10 +24,14 @@ import csv
 import datetime
 import html
 import io
+import itertools
 import re
+import tempfile
 from decimal import Decimal
 
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.encoding import force_str
 from django.utils.html import strip_tags
@@ -31,9 +39,12 @@ from django.utils.safestring import SafeData
 from django.utils.translation import gettext
 from django_tables2 import BooleanColumn, DateColumn, DateTimeColumn, TimeColumn
 from django_tables2.export import TableExport
+from django_tables2.rows import BoundRow
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\\*?:/\[\]]")
@@ -143,30 +154,62 @@ def column_date_format(column):
     return fmt
 
 
+class ReadableWhole:
+    """A streamed download that can also be read whole (``content``, ``text``), as a caller
+    wanting the file at once reads it (the test client does): reading drains the stream
+    once, and the stream then holds the whole file."""
+
+    @property
+    def content(self):
+        if not hasattr(self, "_whole"):
+            self._whole = b"".join(self.streaming_content)
+            self.streaming_content = [self._whole]
+        return self._whole
+
+    @property
+    def text(self):
+        return self.content.decode(self.charset or "utf-8")
+
+
+class StreamingExport(ReadableWhole, StreamingHttpResponse):
+    """A CSV download sent row by row as the rows are read."""
+
+
+class FileExport(ReadableWhole, FileResponse):
+    """An XLSX download sent from its temporary file."""
+
+
 class CleanTableExport(TableExport):
-    """``TableExport`` for CSV and XLSX whose cells hold plain values (see the module)."""
+    """``TableExport`` for CSV and XLSX whose cells hold plain values (see the module).
+
+    The rows are read ``chunk_size`` records at a time (``QuerySet.iterator``) in the table's
+    order with the page's filters, and each is made plain as it is read: a CSV streams to the
+    client as it is written, an XLSX is written row by row (openpyxl's write-only mode) to a
+    temporary file that is then sent. Memory stays the same whatever the number of rows."""
 
     FORMATS = {
         TableExport.CSV: "text/csv; charset=utf-8",
         TableExport.XLSX: TableExport.FORMATS[TableExport.XLSX],
     }
+    chunk_size = 2000  # records read from the database at a time
+    memory_size = 4 * 2**20  # an XLSX up to this size stays in memory, a larger one on disk
 
     def __init__(self, export_format, table, exclude_columns=None, dataset_kwargs=None):
         if not self.is_valid_format(export_format):
             raise TypeError(f'Export format "{export_format}" is not supported.')
         self.format = export_format
+        self.table = table
         self.title = sheet_title(table, (dataset_kwargs or {}).get("title"))
-        columns = [
+        self.columns = [
             column
             for column in table.columns.iterall()
             if not (column.column.exclude_from_export or column.name in (exclude_columns or ()))
         ]
-        self.date_formats = [self.prepare(column) for column in columns]
+        self.date_formats = [self.prepare(column) for column in self.columns]
         self.number_formats = [
-            getattr(column.column, "export_number_format", None) for column in columns
+            getattr(column.column, "export_number_format", None) for column in self.columns
         ]
-        self.headers = [plain(column.header) or "" for column in columns]
-        self.rows = [[plain(row.get_cell_value(c.name)) for c in columns] for row in table.rows]
+        self.headers = [plain(column.header) or "" for column in self.columns]
 
     @classmethod
     def is_valid_format(cls, export_format):
@@ -184,10 +227,50 @@ class CleanTableExport(TableExport):
             bound_column.value = _same
         return column_date_format(column) if is_date else None
 
+    def records(self):
+        """The table's records in its order, a query's read ``chunk_size`` at a time (one
+        already read, or a list, as it is)."""
+        queryset = getattr(self.table.data, "data", None)
+        if isinstance(queryset, QuerySet) and queryset._result_cache is None:
+            return queryset.iterator(chunk_size=self.chunk_size)
+        return iter(self.table.data)
+
+    def rows(self):
+        """Each record's plain cell values, as the records are read."""
+        for record in self.records():
+            row = BoundRow(record, table=self.table)
+            yield [plain(row.get_cell_value(column.name)) for column in self.columns]
+
+    def chunks(self):
+        """The rows, ``chunk_size`` at a time."""
+        rows = self.rows()
+        while chunk := list(itertools.islice(rows, self.chunk_size)):
+            yield chunk
+
     def export(self):
+        """The whole file: CSV text or XLSX bytes."""
         if self.format == self.CSV:
-            return self.csv_text()
-        return self.xlsx_bytes()
+            return "".join(self.csv_parts())
+        stream = io.BytesIO()
+        self.write_xlsx(stream)
+        return stream.getvalue()
+
+    def response(self, filename=None):
+        if self.format == self.CSV:
+            response = StreamingExport(self.csv_stream(), content_type=self.content_type())
+        else:
+            # The response closes the file once it is sent.
+            file = tempfile.SpooledTemporaryFile(max_size=self.memory_size)  # noqa: SIM115
+            try:
+                self.write_xlsx(file)
+            except BaseException:
+                file.close()
+                raise
+            file.seek(0)
+            response = FileExport(file, content_type=self.content_type())
+        if filename is not None:
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
     # --- CSV ------------------------------------------------------------------------------
 
@@ -207,16 +290,29 @@ class CleanTableExport(TableExport):
             )
         return str(value)
 
-    def csv_text(self):
+    def csv_parts(self):
+        """The CSV text in parts: the byte order mark and the header, then the rows of each
+        chunk as it is read."""
         out = io.StringIO()
-        out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(self.headers)
-        for row in self.rows:
-            writer.writerow(
-                self.text(value, fmt) for value, fmt in zip(row, self.date_formats, strict=True)
-            )
-        return out.getvalue()
+        yield "\ufeff" + out.getvalue()
+        for chunk in self.chunks():
+            out.seek(0)
+            out.truncate()
+            for row in chunk:
+                writer.writerow(
+                    self.text(value, fmt) for value, fmt in zip(row, self.date_formats, strict=True)
+                )
+            yield out.getvalue()
+
+    def csv_stream(self):
+        """``csv_parts`` as UTF-8 bytes, in the language and time zone of the request that
+        asked for it (the rows are read after the view has returned)."""
+        language, zone = translation.get_language(), timezone.get_current_timezone()
+        with translation.override(language), timezone.override(zone):
+            for part in self.csv_parts():
+                yield part.encode("utf-8")
 
     # --- XLSX -----------------------------------------------------------------------------
 
@@ -236,39 +332,52 @@ class CleanTableExport(TableExport):
             return number_fmt
         return None
 
-    def xlsx_bytes(self):
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = self.title
-        bold = Font(bold=True)
+    def write_xlsx(self, file):
+        """Write the workbook to ``file`` row by row (openpyxl's write-only mode). The column
+        widths fit the header and the first chunk of rows: a write-only sheet takes them
+        before its first row."""
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(self.title)
+        chunks = self.chunks()
+        first = next(chunks, [])
         widths = [_width(h) for h in self.headers]
-        for index, header in enumerate(self.headers, start=1):
-            cell = sheet.cell(row=1, column=index)
-            _set_text(cell, header)
-            cell.font = bold
-        for row_number, row in enumerate(self.rows, start=2):
+        for row in first:
             for index, value in enumerate(row):
-                if value is None:
-                    continue
-                cell = sheet.cell(row=row_number, column=index + 1)
-                fmt = self.date_formats[index]
-                number_format = self.cell_format(value, fmt, self.number_formats[index])
-                if isinstance(value, Percent):
-                    cell.value = Decimal(value) / 100
-                elif isinstance(value, str):
-                    _set_text(cell, value)
-                else:
-                    cell.value = value
-                if number_format:
-                    cell.number_format = number_format
-                widths[index] = max(widths[index], _width(self.text(value, fmt)))
+                if value is not None:
+                    text = self.text(value, self.date_formats[index])
+                    widths[index] = max(widths[index], _width(text))
         for index, width in enumerate(widths, start=1):
-            letter = sheet.cell(row=1, column=index).column_letter
-            sheet.column_dimensions[letter].width = min(width + 2, 60)
+            sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
         sheet.freeze_panes = "A2"
-        stream = io.BytesIO()
-        workbook.save(stream)
-        return stream.getvalue()
+        bold = Font(bold=True)
+        header = []
+        for text in self.headers:
+            cell = WriteOnlyCell(sheet)
+            _set_text(cell, text)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        for chunk in itertools.chain([first], chunks):
+            for row in chunk:
+                sheet.append([self.xlsx_cell(sheet, value, i) for i, value in enumerate(row)])
+        workbook.save(file)
+
+    def xlsx_cell(self, sheet, value, index):
+        if value is None:
+            return None
+        cell = WriteOnlyCell(sheet)
+        if isinstance(value, Percent):
+            cell.value = Decimal(value) / 100
+        elif isinstance(value, str):
+            _set_text(cell, value)
+        else:
+            cell.value = value
+        number_format = self.cell_format(
+            value, self.date_formats[index], self.number_formats[index]
+        )
+        if number_format:
+            cell.number_format = number_format
+        return cell
 
 
 def _set_text(cell, text):
