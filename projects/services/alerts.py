@@ -20,17 +20,18 @@ without maintaining unit) goes to the unassigned group, which the administrators
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, JSONField, OuterRef, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from projects.core.months import day_start
-from projects.models import Channel, Complaint, Judgement, Task
+from projects.models import Channel, Complaint, Judgement, ResponsibleUnit, Task
 from projects.models.complaints import OPEN_WORK_STAGES
 from projects.services.patrols import unpatrolled_channels
 
@@ -52,6 +53,9 @@ class Severity(models.TextChoices):
 
 SEVERITY_RANK = {value: rank for rank, value in enumerate(Severity.values)}
 GRADE_RANK = {Judgement.Grade.CLEAR: 0, Judgement.Grade.LIGHT: 1, Judgement.Grade.SEVERE: 2}
+# Items of the same severity and day: in the order of the kinds (a dict: sorting a city's
+# tens of thousands of items must not look the kinds up in a list each time).
+KIND_ORDER = {kind: rank for rank, kind in enumerate(Kind.values)}
 
 
 def _date(day):
@@ -142,7 +146,7 @@ class Item:
         return (
             SEVERITY_RANK[self.severity],
             self.due or self.since or datetime.date.min,
-            Kind.values.index(self.kind),
+            KIND_ORDER[self.kind],
             self.label,
         )
 
@@ -185,14 +189,27 @@ class Alerts:
         return self.group_for(None)
 
 
+_MARK = 987654321
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(name, arity, urlconf):
+    """The path of url ``name`` with a mark for its one argument (``arity`` 1), or the path
+    itself (``arity`` 0); None when it does not resolve in ``urlconf``. Reversing once per
+    name rather than once per item: a city's list holds tens of thousands of items."""
+    try:
+        return reverse(name, args=[_MARK] * arity, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def _path(*candidates):
     """The first of (url name, args) that resolves: pages other areas are still building
-    may not exist yet."""
+    may not exist yet. ``args``: none, or one primary key."""
     for name, args in candidates:
-        try:
-            return reverse(name, args=args)
-        except NoReverseMatch:
-            continue
+        pattern = _pattern(name, len(args), get_urlconf() or settings.ROOT_URLCONF)
+        if pattern is not None:
+            return pattern.replace(str(_MARK), str(args[0])) if args else pattern
     return None
 
 
@@ -215,26 +232,37 @@ def needs_attention(today=None, days_ahead=None, unit=None):
     def timing(due):
         return Severity.OVERDUE if due < today else Severity.DUE_SOON
 
-    # Plan tasks.
+    # Plan tasks: read as plain rows (a city has tens of thousands), their units made once
+    # each from the same row.
     tasks = (
         Task.objects.with_overdue(today)
         .exclude(status=Task.Status.DONE)
         .filter(effective_deadline__lte=horizon)
-        .select_related("lead_unit", "plan__channel")
+        .values_list(
+            "content",
+            "effective_deadline",
+            "plan__channel_id",
+            "plan__channel__name",
+            "lead_unit_id",
+            "lead_unit__name",
+            "lead_unit__kind",
+        )
     )
     if unit_id is not None:
         tasks = tasks.filter(lead_unit=unit_id)
-    for task in tasks:
-        channel = task.plan.channel
+    lead_units = {None: None}
+    for content, deadline, channel_id, channel_name, lead_id, lead_name, lead_kind in tasks:
+        if lead_id not in lead_units:
+            lead_units[lead_id] = ResponsibleUnit(id=lead_id, name=lead_name, kind=lead_kind)
         add(
-            task.lead_unit,
+            lead_units[lead_id],
             Item(
                 kind=Kind.TASK,
-                label=f"{channel.name} · {task.content}",
-                link=_path(("projects:channel-detail", [channel.pk])),
-                severity=timing(task.effective_deadline),
+                label=f"{channel_name} · {content}",
+                link=_path(("projects:channel-detail", [channel_id])),
+                severity=timing(deadline),
                 today=today,
-                due=task.effective_deadline,
+                due=deadline,
             ),
         )
 
