@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from projects.core.months import day_start, month_bounds, status_date
-from projects.models import Complaint, ComplaintStep, PatrolRecord, Task
+from projects.models import (
+    Channel,
+    Complaint,
+    ComplaintStep,
+    PatrolRecord,
+    ResponsibleUnit,
+    Task,
+)
 from projects.models.complaints import OPEN_WORK_STAGES, Stage
 
 
@@ -33,23 +40,6 @@ class TaskLine:
     percent_complete: int | None
     sourced: bool
     as_of: datetime.date
-
-    @classmethod
-    def of(cls, task, as_of, recorded=True):
-        """From a task or one of its historical rows (both carry the same fields)."""
-        plan = task.plan
-        return cls(
-            task_id=task.id,
-            channel=plan.channel if plan is not None else None,
-            content=task.content,
-            lead_unit=task.lead_unit,
-            deadline=task.deadline if recorded else None,
-            extended_deadline=task.extended_deadline if recorded else None,
-            status=task.status if recorded else None,
-            percent_complete=task.percent_complete if recorded else None,
-            sourced=task.source_id is not None,
-            as_of=as_of,
-        )
 
     @property
     def recorded(self):
@@ -90,6 +80,64 @@ class TaskLine:
             return self.status
 
 
+# What a task line is read from, on a task or one of its historical rows (both carry these).
+LINE_FIELDS = (
+    "id",
+    "content",
+    "deadline",
+    "extended_deadline",
+    "status",
+    "percent_complete",
+    "source_id",
+    "plan__channel_id",
+    "plan__channel__name",
+    "lead_unit_id",
+    "lead_unit__name",
+    "lead_unit__kind",
+)
+
+
+def _task_lines(rows, as_of, recorded=True):
+    """Task lines from ``rows`` (a queryset of tasks or historical tasks) read as plain values:
+    a city's month holds tens of thousands of tasks, and a model instance for each task, its
+    channel and its unit cost seconds. Each channel and unit is made once (id and name)."""
+    channels, units = {None: None}, {None: None}
+    lines = []
+    for (
+        task_id,
+        content,
+        deadline,
+        extended,
+        status,
+        percent,
+        source_id,
+        channel_id,
+        channel_name,
+        unit_id,
+        unit_name,
+        unit_kind,
+    ) in rows.values_list(*LINE_FIELDS):
+        if channel_id not in channels:
+            channels[channel_id] = Channel(id=channel_id, name=channel_name)
+        if unit_id not in units:
+            units[unit_id] = ResponsibleUnit(id=unit_id, name=unit_name, kind=unit_kind)
+        lines.append(
+            TaskLine(
+                task_id=task_id,
+                channel=channels[channel_id],
+                content=content,
+                lead_unit=units[unit_id],
+                deadline=deadline if recorded else None,
+                extended_deadline=extended if recorded else None,
+                status=status if recorded else None,
+                percent_complete=percent if recorded else None,
+                sourced=source_id is not None,
+                as_of=as_of,
+            )
+        )
+    return lines
+
+
 def tasks_as_of(month, today=None):
     """(task lines, as_of, from_history) for ``month``: the tasks as the audit history holds
     them at the end of a past month — a task completed later shows its earlier status, a task
@@ -98,27 +146,21 @@ def tasks_as_of(month, today=None):
     month's end; the article's tasks with no history by then); current month: one."""
     today = today or timezone.localdate()
     as_of = status_date(month, today)
-    related = ("lead_unit", "plan__channel")
     if as_of == today:
-        tasks = Task.objects.select_related(*related)
-        lines = [TaskLine.of(task, as_of) for task in tasks]
+        lines = _task_lines(Task.objects.all(), as_of)
         return sorted(lines, key=line_order), as_of, False
     History = Task.history.model
     cutoff = day_start(as_of + datetime.timedelta(days=1))
     before = History.objects.filter(id=OuterRef("id"), history_date__lt=cutoff)
     latest = before.order_by("-history_date", "-history_id").values("history_id")[:1]
-    rows = (
-        History.objects.filter(history_date__lt=cutoff, history_id=Subquery(latest))
-        .exclude(history_type="-")
-        .select_related(*related)
+    rows = History.objects.filter(history_date__lt=cutoff, history_id=Subquery(latest)).exclude(
+        history_type="-"
     )
-    lines = [TaskLine.of(row, as_of) for row in rows]
-    unrecorded = (
-        Task.objects.filter(source__isnull=False)
-        .exclude(Exists(History.objects.filter(id=OuterRef("pk"), history_date__lt=cutoff)))
-        .select_related(*related)
+    lines = _task_lines(rows, as_of)
+    unrecorded = Task.objects.filter(source__isnull=False).exclude(
+        Exists(History.objects.filter(id=OuterRef("pk"), history_date__lt=cutoff))
     )
-    lines += [TaskLine.of(task, as_of, recorded=False) for task in unrecorded]
+    lines += _task_lines(unrecorded, as_of, recorded=False)
     return sorted(lines, key=line_order), as_of, True
 
 
