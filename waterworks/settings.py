@@ -15,6 +15,12 @@ Environment variables:
                     e.g. "monotone_f" (default none: the standard, literally).
     MEDIA_ROOT      where uploads (evidence, photos and their thumbnails) are stored; never
                     served publicly, only through the login-protected views.
+    MEDIA_S3_BUCKET  with several web or worker machines: keep the uploads in this bucket of an
+                    S3-compatible object store instead (django-storages), with
+                    MEDIA_S3_ENDPOINT_URL (e.g. https://minio.internal:9000; empty for AWS),
+                    MEDIA_S3_ACCESS_KEY, MEDIA_S3_SECRET_KEY, MEDIA_S3_REGION.
+    REDIS_URL       e.g. redis://127.0.0.1:6379/0: the cache every machine shares (default: each
+                    process its own memory cache).
     PATROL_INTERVAL_DAYS  how often each channel of a patrol post must be patrolled (default 7).
     ALERT_DAYS_AHEAD      how many days ahead the alerts look for deadlines (default 7).
     EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
@@ -187,6 +193,36 @@ STORAGES = {
         )
     },
 }
+
+# Uploads on an S3-compatible object store that every web and worker machine reads and writes
+# (django-storages), when a bucket is given; private: every file is served through the
+# login-protected views, the store only answers the site's own requests.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("MEDIA_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("MEDIA_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+# A cache all machines share when REDIS_URL is given; sessions stay in the database, which
+# every machine shares already.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
 
 # Optimistic locking (django-concurrency): a stale save is refused, never merged silently.
 CONCURRENCY_ENABLED = True
