@@ -19,6 +19,7 @@ from projects.core.event_times import EventTimeField
 from projects.forms.edits import DateInput, VersionedForm
 from projects.forms.filters import SearchFilterSet, YesNoFilter
 from projects.forms.photos import MultiplePhotoField
+from projects.forms.widgets import LookupSelect
 from projects.models import Channel, Complaint, Problem, ResponsibleUnit
 from projects.services.complaint_queries import assessment_items, overdue_q
 from projects.services.complaints import suggested_item_code
@@ -34,15 +35,6 @@ def units_for_dispatch():
         ),
         "name",
     )
-
-
-def problems_by_channel():
-    """The plans' problems, grouped by their channel for a select's option groups."""
-    problems = Problem.objects.select_related("plan__channel").order_by("plan__channel__name", "pk")
-    groups = {}
-    for problem in problems:
-        groups.setdefault(problem.plan.channel.name, []).append((problem.pk, problem.title))
-    return list(groups.items())
 
 
 class ComplaintCreateForm(forms.ModelForm):
@@ -67,7 +59,11 @@ class ComplaintCreateForm(forms.ModelForm):
             "problem",
             "description",
         )
-        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "channel": LookupSelect("channels"),
+            "problem": LookupSelect("problems", depends_on=("id_channel", "channel")),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,8 +75,8 @@ class ComplaintCreateForm(forms.ModelForm):
             "(the channel may then be left empty)."
         )
         # Validation accepts any problem, so that one of another channel gets a message
-        # saying so (Complaint.clean); the list offers them grouped by channel.
-        problem.widget.choices = [("", problem.empty_label), *problems_by_channel()]
+        # saying so (Complaint.clean); the search box offers the chosen channel's.
+        problem.queryset = Problem.objects.select_related("plan__channel")
 
 
 class StepForm(VersionedForm):

@@ -13,6 +13,7 @@ from projects.core.months import this_month
 from projects.forms.edits import DateInput, MonthField
 from projects.forms.filters import DateRangeFilter, YesNoFilter
 from projects.forms.photos import MultiplePhotoField, MultiplePhotoInput
+from projects.forms.widgets import use_lookup
 from projects.models import (
     Channel,
     Complaint,
@@ -26,6 +27,10 @@ from projects.models import (
 )
 from projects.services.complaints import open_complaint
 from projects.services.photos import attach_photo_sets
+
+# Up to this many posts, or channels and pumping stations, the form lists them; more: a search
+# box (LookupSelect).
+LIST_LIMIT = 40
 
 
 class CameraInput(MultiplePhotoInput):
@@ -84,31 +89,58 @@ class PatrolRecordForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.scope = scope
         self.user = user
-        self.posts = list(scope.posts().prefetch_related("channels", "pumping_stations"))
-        self.coverage = {
-            p.pk: (list(p.channels.all()), list(p.pumping_stations.all())) for p in self.posts
-        }
         self.problem_plan = None
+        self.coverage = None  # post id → (channels, stations), when the lists are short
 
+        posts = scope.posts()
+        post_count = posts.count()
+        self.has_posts = post_count > 0
         field = self.fields["post"]
-        field.queryset = scope.posts()
+        field.queryset = posts
         field.error_messages["invalid_choice"] = _(
             "Choose one of the active posts you may record patrols on."
         )
+        if post_count > LIST_LIMIT:
+            use_lookup(field, "posts")
         if post is not None:
             field.initial = post.pk
-        elif len(self.posts) == 1:
-            field.initial = self.posts[0].pk
-        shown = [p for p in self.posts if post is None or p.pk == post.pk]
+        elif post_count == 1:
+            field.initial = posts.get().pk
+        shown = posts if post is None else posts.filter(pk=post.pk)
 
         # Validation accepts any channel or pumping station, so that one outside the post gets
-        # a message saying so; the lists offer only those of the posts, grouped by post.
-        for name, index, queryset in (
-            ("channel", 0, Channel.objects.all()),
-            ("pumping_station", 1, PumpingStation.objects.all()),
-        ):
+        # a message saying so. A few of them: a list of the posts', grouped by post; more: a
+        # search box over those of the chosen post.
+        places = sum(
+            through.objects.filter(patrolpost__in=shown).count()
+            for through in (PatrolPost.channels.through, PatrolPost.pumping_stations.through)
+        )
+        self.fields["channel"].queryset = Channel.objects.all()
+        self.fields["pumping_station"].queryset = PumpingStation.objects.all()
+        if places > LIST_LIMIT:
+            for name, kind in (
+                ("channel", "patrol-channels"),
+                ("pumping_station", "patrol-stations"),
+            ):
+                use_lookup(self.fields[name], kind, depends_on=("id_post", "post"))
+        else:
+            self.list_places(scope, shown)
+        self.fields["kind"].initial = PatrolRecord.Kind.INSPECTION
+        self.fields["kind"].choices = PatrolRecord.Kind.choices
+        self.fields["patroller"].initial = user.get_full_name() or user.get_username()
+        if not scope.can_open_problem:
+            for name in ("open_problem", "problem_category", "problem_severity"):
+                del self.fields[name]
+        if not scope.can_open_work_order:
+            del self.fields["open_work_order"]
+
+    def list_places(self, scope, shown):
+        shown = list(shown.prefetch_related("channels", "pumping_stations"))
+        self.coverage = {
+            p.pk: (list(p.channels.all()), list(p.pumping_stations.all())) for p in shown
+        }
+        for name, index in (("channel", 0), ("pumping_station", 1)):
             field = self.fields[name]
-            field.queryset = queryset
             groups = [
                 (
                     str(p) if scope.any_unit else p.name,
@@ -128,14 +160,13 @@ class PatrolRecordForm(forms.ModelForm):
         if len(channels) + len(stations) == 1:
             name = "channel" if channels else "pumping_station"
             self.fields[name].initial = next(iter(channels or stations))
-        self.fields["kind"].initial = PatrolRecord.Kind.INSPECTION
-        self.fields["kind"].choices = PatrolRecord.Kind.choices
-        self.fields["patroller"].initial = user.get_full_name() or user.get_username()
-        if not scope.can_open_problem:
-            for name in ("open_problem", "problem_category", "problem_severity"):
-                del self.fields[name]
-        if not scope.can_open_work_order:
-            del self.fields["open_work_order"]
+
+    def covers(self, post, place, index):
+        """Whether ``post`` covers the channel (index 0) or pumping station (1) ``place``."""
+        if self.coverage is not None and post.pk in self.coverage:
+            return place in self.coverage[post.pk][index]
+        related = post.channels if index == 0 else post.pumping_stations
+        return related.filter(pk=place.pk).exists()
 
     def clean_findings(self):
         return self.cleaned_data.get("findings", "").strip()
@@ -153,14 +184,13 @@ class PatrolRecordForm(forms.ModelForm):
         elif not channel and not station and not self.has_error("channel"):
             self.add_error("channel", _("Choose the channel or pumping station patrolled."))
         elif post is not None:
-            channels, stations = self.coverage.get(post.pk, ([], []))
-            if channel and channel not in channels:
+            if channel and not self.covers(post, channel, 0):
                 self.add_error(
                     "channel",
                     _("%(place)s is not covered by the post %(post)s.")
                     % {"place": channel.name, "post": post.name},
                 )
-            if station and station not in stations:
+            if station and not self.covers(post, station, 1):
                 self.add_error(
                     "pumping_station",
                     _("%(place)s is not covered by the post %(post)s.")

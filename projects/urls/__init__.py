@@ -93,4 +93,5 @@ urlpatterns += [
     path("", include("projects.urls.patrols")),
     path("", include("projects.urls.complaints")),
     path("", include("projects.urls.assessment")),
+    path("", include("projects.urls.lookups")),
 ]

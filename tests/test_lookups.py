@@ -1,0 +1,204 @@
+"""Choices over big tables are search boxes: the complaint and patrol forms hold the chosen
+option only, whatever the number of channels and problems, and ``/lookup/<kind>/?q=…`` answers
+what is typed — at most 20 matches, in a fixed number of queries, for logged-in users only. The
+posted id is still checked against the whole table. In a real browser: type part of a channel's
+name, pick it, save the complaint."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from projects.models import Channel, Complaint, PatrolPost, Plan, Problem
+from tests.browser import log_in, restore_migrated_data
+from tests.test_editing import EditingTestCase, make_role_users
+
+COMPLAINT_CREATE = reverse("projects:complaint-create")
+PATROL_CREATE = reverse("projects:patrol-create")
+
+
+def lookup(kind, **query):
+    return reverse("projects:lookup", args=[kind]), query
+
+
+def add_channels(n, prefix="测试排洪渠"):
+    """``n`` channels, each with a plan and a problem: the city's size in a small way."""
+    channels = Channel.objects.bulk_create(Channel(name=f"{prefix}{i:03d}") for i in range(n))
+    plans = Plan.objects.bulk_create(Plan(channel=c) for c in channels)
+    Problem.objects.bulk_create(
+        Problem(plan=p, title=f"{p.channel.name}排口污水直排", category="sewage") for p in plans
+    )
+    return channels
+
+
+def options(response):
+    return len(re.findall(r"<option\b", response.content.decode()))
+
+
+class LookupTestCase(EditingTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.problem_105 = Problem.objects.filter(plan__channel=cls.g105).first()
+
+    def setUp(self):
+        self.client.force_login(self.administrator)
+
+
+class FormSizeTests(LookupTestCase):
+    def test_the_complaint_form_does_not_grow_with_the_channels(self):
+        before = self.client.get(COMPLAINT_CREATE)
+        add_channels(500)
+        after = self.client.get(COMPLAINT_CREATE)
+        self.assertEqual(options(after), options(before))
+        self.assertLess(options(after), 30)  # the sources, and an empty choice per search box
+        self.assertContains(after, f'data-lookup="{reverse("projects:lookup", args=["channels"])}"')
+        self.assertContains(after, 'data-lookup-from="id_channel"')
+        self.assertContains(after, 'data-lookup-placeholder="输入名称的一部分进行搜索"')
+
+    def test_the_patrol_form_does_not_grow_with_the_channels_a_post_covers(self):
+        post = PatrolPost.objects.create(station=self.unit_a, name="全区岗")
+        post.channels.add(self.g105)
+        small = self.client.get(PATROL_CREATE)
+        # A few places: the list as before, with the post's channel in it.
+        self.assertContains(
+            small, f'<option value="{self.g105.pk}" selected>105国道排洪渠</option>'
+        )
+        post.channels.add(*add_channels(500))
+        big = self.client.get(PATROL_CREATE)
+        self.assertLessEqual(options(big), options(small))
+        self.assertContains(big, 'data-lookup-from="id_post" data-lookup-param="post"')
+        self.assertNotContains(big, "测试排洪渠000")
+
+
+class EndpointTests(LookupTestCase):
+    def test_a_chinese_query_gives_at_most_twenty_matches_by_name(self):
+        add_channels(30)
+        url, query = lookup("channels", q="测试排洪")
+        found = self.client.get(url, query).json()
+        self.assertEqual([row["text"] for row in found], [f"测试排洪渠{i:03d}" for i in range(20)])
+        self.assertEqual(found[0]["id"], Channel.objects.get(name="测试排洪渠000").pk)
+        found = self.client.get(*lookup("channels", q="105国道")).json()
+        self.assertEqual(found, [{"id": self.g105.pk, "text": "105国道排洪渠"}])
+
+    def test_a_lookup_takes_the_same_queries_for_five_or_five_hundred_channels(self):
+        add_channels(5, prefix="甲渠")
+        counts = []
+        for more in (0, 500):
+            add_channels(more, prefix="乙渠")
+            for kind in ("channels", "problems", "units", "posts", "patrol-channels"):
+                with CaptureQueriesContext(connection) as queries:
+                    self.client.get(*lookup(kind, q="渠"))
+                counts.append(len(queries))
+        self.assertEqual(counts[:5], counts[5:])
+        self.assertLessEqual(max(counts), 6)  # session, user, groups…, and one for the rows
+
+    def test_the_problems_of_a_channel(self):
+        found = self.client.get(*lookup("problems", channel=self.g105.pk)).json()
+        titles = set(
+            Problem.objects.filter(plan__channel=self.g105).values_list("title", flat=True)
+        )
+        self.assertEqual({row["text"] for row in found}, titles)
+        # Without a channel the text names it.
+        found = self.client.get(*lookup("problems", q=self.problem_105.title)).json()
+        self.assertIn(
+            {"id": self.problem_105.pk, "text": f"105国道排洪渠 · {self.problem_105.title}"}, found
+        )
+
+    def test_posts_are_those_the_user_may_record_on(self):
+        a = PatrolPost.objects.create(station=self.unit_a, name="甲岗")
+        a.channels.add(self.g105)
+        b = PatrolPost.objects.create(station=self.unit_b, name="乙岗")
+        b.channels.add(self.zaobei)
+        self.client.force_login(self.editor_a)
+        self.assertEqual(
+            self.client.get(*lookup("posts")).json(), [{"id": a.pk, "text": "甲市政站 · 甲岗"}]
+        )
+        found = self.client.get(*lookup("patrol-channels", q="排洪渠")).json()
+        self.assertEqual(found, [{"id": self.g105.pk, "text": "105国道排洪渠"}])
+        self.client.force_login(self.administrator)
+        found = self.client.get(*lookup("patrol-channels", post=b.pk)).json()
+        self.assertEqual(found, [{"id": self.zaobei.pk, "text": "造贝排洪渠"}])
+
+    def test_anonymous_users_are_sent_to_log_in(self):
+        self.client.logout()
+        url, query = lookup("channels", q="105")
+        response = self.client.get(url, query)
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith(reverse("login")))
+
+    def test_an_unknown_kind_is_not_found(self):
+        self.assertEqual(
+            self.client.get(reverse("projects:lookup", args=["users"])).status_code, 404
+        )
+
+
+class PostingTests(LookupTestCase):
+    def data(self, **changes):
+        return {
+            "source": "hotline",
+            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "complainant": "",
+            "contact": "",
+            "location": "桥下",
+            "channel": "",
+            "problem": "",
+            "description": "渠水发黑",
+            **changes,
+        }
+
+    def test_a_chosen_channel_among_many_is_saved(self):
+        channel = add_channels(500)[321]
+        response = self.client.post(COMPLAINT_CREATE, self.data(channel=channel.pk))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Complaint.objects.get().channel, channel)
+
+    def test_a_bad_id_gets_the_fields_message_and_the_choice_is_kept(self):
+        response = self.client.post(COMPLAINT_CREATE, self.data(channel=999999))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.context["form"].errors["channel"],
+            ["选择一个有效的选项： 该选择不在可用的选项中。"],
+        )
+        response = self.client.post(
+            COMPLAINT_CREATE,
+            self.data(channel=self.g105.pk, problem=self.problem_105.pk, description=""),
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(
+            response, f'<option value="{self.g105.pk}" selected>105国道排洪渠</option>'
+        )
+        self.assertContains(
+            response,
+            f'<option value="{self.problem_105.pk}" selected>{self.problem_105.title}</option>',
+        )
+        self.assertFalse(Complaint.objects.exists())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_channel_is_found_by_typing_and_the_complaint_saved(live_server, page):
+    restore_migrated_data()
+    people = type("People", (), {})()
+    make_role_users(people)
+    add_channels(60)
+    channel = Channel.objects.create(name="东排洪渠")
+    log_in(page, live_server, "manager", "manager-pass-1")
+    page.goto(f"{live_server.url}{COMPLAINT_CREATE}")
+    page.locator("#id_source").select_option("hotline")
+    page.locator("#id_location").fill("东渠二号桥下")
+    page.locator("#id_description").fill("桥下渠水发黑发臭")
+    box = page.get_by_label("排洪渠", exact=True)
+    expect(box).to_have_attribute("placeholder", "输入名称的一部分进行搜索")
+    box.fill("东排")
+    match = page.get_by_role("option", name="东排洪渠")
+    expect(match).to_be_visible()
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(box).to_have_value("东排洪渠")
+    page.locator("form.complaint-form button[type=submit]").click()
+    page.wait_for_url("**/complaints/*/")
+    assert Complaint.objects.get().channel == channel
