@@ -31,6 +31,7 @@ from projects.models import ImportBatch, InterceptionBatch, ProgressReport, Resp
 from tests import (
     url_rules_assessment,
     url_rules_complaints,
+    url_rules_jobs,
     url_rules_lookups,
     url_rules_patrols,
     url_rules_photos,
@@ -135,6 +136,7 @@ AREA_RULES = (
     url_rules_photos,
     url_rules_plans,
     url_rules_lookups,
+    url_rules_jobs,
 )
 
 

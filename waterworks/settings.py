@@ -21,6 +21,11 @@ Environment variables:
                     MEDIA_S3_ACCESS_KEY, MEDIA_S3_SECRET_KEY, MEDIA_S3_REGION.
     REDIS_URL       e.g. redis://127.0.0.1:6379/0: the cache every machine shares (default: each
                     process its own memory cache).
+    CELERY_BROKER_URL  e.g. redis://127.0.0.1:6379/1 or amqp://user:pass@host:5672//: background
+                    jobs go to Celery workers on any machine (default: threads of the web
+                    process itself, no worker needed).
+    IMPORT_JOB_ROWS  an import of at least this many rows runs as a background job
+                    (default 20000).
     PATROL_INTERVAL_DAYS  how often each channel of a patrol post must be patrolled (default 7).
     ALERT_DAYS_AHEAD      how many days ahead the alerts look for deadlines (default 7).
     EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
@@ -223,6 +228,17 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+
+# Background jobs (projects.services.jobs): on Celery workers when a broker is given, else in
+# threads of the web process. Results are kept in the Job table, not in Celery's backend.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 1}
+CELERY_TIMEZONE = "Asia/Shanghai"
+IMPORT_JOB_ROWS = int(os.environ.get("IMPORT_JOB_ROWS", "20000"))
 
 # Optimistic locking (django-concurrency): a stale save is refused, never merged silently.
 CONCURRENCY_ENABLED = True

@@ -26,7 +26,13 @@ from projects.forms.imports import UploadForm
 from projects.models import ImportBatch, Inspection, Sample
 from projects.services.imports import IMPORTERS, may_import, pending
 from projects.services.imports.readers import FORMATS
-from projects.services.imports.steps import check_upload, confirm_upload, preview_context
+from projects.services.imports.steps import (
+    check_upload,
+    confirm_upload,
+    preview_context,
+    runs_as_job,
+    start_import_job,
+)
 
 
 class ImportAdminMixin:
@@ -113,6 +119,11 @@ class ImportAdminMixin:
             pending.discard(request, pending.find(request, self.import_kind, token))
             self.message_user(request, _("The file was discarded; nothing was written."))
             return redirect(self.import_url_name())
+        kept = pending.find(request, self.import_kind, token)
+        if runs_as_job(kept):  # a large file: written by a background job, followed on its page
+            back = reverse(self.import_url_name("_preview"), args=[token])
+            job = start_import_job(request, kept, back_url=back)
+            return redirect("projects:job", pk=job.pk)
         batch, _kept = confirm_upload(request, self.import_kind, token)
         if batch is None:
             self.message_user(

@@ -7,6 +7,7 @@ from projects.models.channels import Channel
 from projects.models.complaints import Complaint, ComplaintStep
 from projects.models.imports import ImportBatch
 from projects.models.interception import InterceptionBatch, VillageWork
+from projects.models.jobs import Job
 from projects.models.patrols import PatrolPost, PatrolRecord
 from projects.models.photos import Photo
 from projects.models.pipes import PipeConstructionBatch, PipeSurveyCampaign, PumpingStation
@@ -31,6 +32,7 @@ __all__ = [
     "ImportBatch",
     "Inspection",
     "InterceptionBatch",
+    "Job",
     "Judgement",
     "Measure",
     "PipeConstructionBatch",

@@ -94,4 +94,5 @@ urlpatterns += [
     path("", include("projects.urls.complaints")),
     path("", include("projects.urls.assessment")),
     path("", include("projects.urls.lookups")),
+    path("", include("projects.urls.jobs")),
 ]

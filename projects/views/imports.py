@@ -23,6 +23,8 @@ from projects.services.imports.steps import (
     check_upload,
     confirm_upload,
     preview_context,
+    runs_as_job,
+    start_import_job,
 )
 from projects.services.imports.template_files import template_file
 
@@ -87,13 +89,19 @@ class ImportPreviewView(KindMixin, TemplateView):
 
 
 class ImportConfirmView(KindMixin, View):
-    """POST only: "confirm" writes the file; "discard" forgets it."""
+    """POST only: "confirm" writes the file (a large one by a background job); "discard"
+    forgets it."""
 
     def post(self, request, kind, token):
         if "discard" in request.POST:
             pending.discard(request, pending.find(request, kind, token))
             messages.info(request, _("The file was discarded; nothing was written."))
             return redirect("projects:import-upload", kind=kind)
+        kept = pending.find(request, kind, token)
+        if runs_as_job(kept):  # a large file: written by a background job, followed on its page
+            back = reverse("projects:import-preview", kwargs={"kind": kind, "token": token})
+            job = start_import_job(request, kept, back_url=back)
+            return redirect("projects:job", pk=job.pk)
         batch, kept = confirm_upload(request, kind, token)
         if batch is None:
             messages.error(request, _("The file no longer passes the checks; nothing was written."))

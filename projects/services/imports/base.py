@@ -400,10 +400,11 @@ class Importer:
     def validate(self, table, indexes):
         raise NotImplementedError
 
-    def save(self, user, refresh=True):
+    def save(self, user, refresh=True, progress=None):
         """Write what ``check`` validated, all or nothing; returns the ImportBatch. With
         ``refresh`` (the default) the affected channels are re-graded / segments re-scored
-        in the same transaction."""
+        in the same transaction. ``progress(done=n)`` is told the records written so far
+        (a background job's progress bar)."""
         if self.result is None or not self.result.ok:
             raise ValueError("save() needs a check() without errors first")
         from django.db import transaction
@@ -417,7 +418,7 @@ class Importer:
                 rows=self.result.rows,
                 uploaded_by=user if user is not None and user.is_authenticated else None,
             )
-            writer = Writer(batch, user)
+            writer = Writer(batch, user, progress)
             batch.created = self.write(writer)
             batch.save(update_fields=["created"])
             if refresh:
@@ -436,6 +437,7 @@ class Importer:
 # --- writing -------------------------------------------------------------------------------
 
 BATCH_SIZE = 2000
+PROGRESS_ROWS = 10_000  # with a progress callback, records are written this many at a time
 
 
 def write_method(using):
@@ -452,8 +454,10 @@ class Writer:
     """Writes new records of one import with their history rows: history user the uploader,
     history date one moment for the whole batch, change reason naming the batch."""
 
-    def __init__(self, batch, user):
+    def __init__(self, batch, user, progress=None):
         self.batch = batch
+        self.progress = progress
+        self.written = 0
         self.user = user if user is not None and user.is_authenticated else None
         self.when = timezone.now()
         self.reason = f"import #{batch.pk}: {batch.file_name}"[:100]
@@ -462,6 +466,17 @@ class Writer:
         """Insert ``rows`` (dicts of attribute name → value; fields left out take their
         default) as new records of ``model``, each with its history row. Returns their primary
         keys, in order."""
+        if self.progress is None:
+            return self.insert(model, rows)
+        pks = []
+        for start in range(0, len(rows), PROGRESS_ROWS):
+            chunk = rows[start : start + PROGRESS_ROWS]
+            pks += self.insert(model, chunk)
+            self.written += len(chunk)
+            self.progress(done=self.written)
+        return pks
+
+    def insert(self, model, rows):
         if not rows:
             return []
         using = router.db_for_write(model)

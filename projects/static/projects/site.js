@@ -194,3 +194,45 @@ document.addEventListener("DOMContentLoaded", () => {
     setUpLookup(select);
   }
 });
+
+// A background job's page (templates/projects/jobs/detail.html): while the job runs, ask its
+// status every second and move the bar; once it has finished, load the page again for the
+// result or the reason it failed. Without JavaScript the page's "Refresh" link does the same.
+const followJob = (panel) => {
+  const url = panel.dataset.jobStatusUrl;
+  const bar = panel.querySelector("[data-job-bar]");
+  const show = (selector, text) => {
+    const element = panel.querySelector(selector);
+    if (element) {
+      element.textContent = text;
+    }
+  };
+  const poll = () => {
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      .then((job) => {
+        if (job.finished) {
+          window.location.reload();
+          return;
+        }
+        if (bar) {
+          bar.className = `pct-${job.percent}`;
+        }
+        show("[data-job-status]", job.status_label);
+        show("[data-job-step]", job.step);
+        show("[data-job-percent]", job.percent);
+        show("[data-job-done]", job.done);
+        show("[data-job-total]", job.total);
+        setTimeout(poll, 1000);
+      })
+      .catch(() => setTimeout(poll, 5000));
+  };
+  setTimeout(poll, 1000);
+};
+
+document.addEventListener("DOMContentLoaded", () => {
+  const panel = document.querySelector("[data-job-status-url]");
+  if (panel) {
+    followJob(panel);
+  }
+});

@@ -1,0 +1,10 @@
+"""Background jobs' pages (projects.views.jobs)."""
+
+from django.urls import path
+
+from projects.views import jobs
+
+urlpatterns = [
+    path("jobs/<int:pk>/", jobs.JobView.as_view(), name="job"),
+    path("jobs/<int:pk>/status/", jobs.JobStatusView.as_view(), name="job-status"),
+]
