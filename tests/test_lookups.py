@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from projects.models import Channel, Complaint, PatrolPost, Plan, Problem
+from projects.models import Channel, Complaint, PatrolPost, Plan, Problem, ResponsibleUnit
+from projects.services import complaints as loop
 from tests.browser import log_in, restore_migrated_data
 from tests.test_editing import EditingTestCase, make_role_users
 
@@ -73,6 +74,33 @@ class FormSizeTests(LookupTestCase):
         self.assertLessEqual(options(big), options(small))
         self.assertContains(big, 'data-lookup-from="id_post" data-lookup-param="post"')
         self.assertNotContains(big, "测试排洪渠000")
+
+    def test_the_dispatch_form_and_the_patrol_lists_filters_search_when_the_lists_are_long(self):
+        complaint = loop.open_complaint(
+            self.administrator,
+            source=Complaint.Source.HOTLINE,
+            received_at=timezone.now(),
+            location="桥下",
+            channel=self.g105,
+            description="渠水发黑",
+        )
+        short = self.client.get(complaint.get_absolute_url())
+        self.assertContains(short, "甲市政站</option>")  # a few units: the list as before
+        ResponsibleUnit.objects.bulk_create(
+            ResponsibleUnit(name=f"测试单位{i:03d}", kind="other") for i in range(100)
+        )
+        long = self.client.get(complaint.get_absolute_url())
+        self.assertLessEqual(options(long), options(short))
+        self.assertContains(long, f'data-lookup="{reverse("projects:lookup", args=["units"])}"')
+
+        post = PatrolPost.objects.create(station=self.unit_a, name="全区岗")
+        post.channels.add(*add_channels(100))
+        patrols = self.client.get(reverse("projects:patrol-list"))
+        self.assertNotContains(patrols, "测试排洪渠000")
+        self.assertContains(patrols, 'data-lookup="/lookup/channels/"')
+        chosen = Channel.objects.get(name="测试排洪渠042")
+        patrols = self.client.get(reverse("projects:patrol-list"), {"channel": chosen.pk})
+        self.assertContains(patrols, f'<option value="{chosen.pk}" selected>测试排洪渠042</option>')
 
 
 class EndpointTests(LookupTestCase):
@@ -138,6 +166,32 @@ class EndpointTests(LookupTestCase):
 
 
 class PostingTests(LookupTestCase):
+    def test_a_patrol_on_one_of_many_channels_is_saved_and_one_outside_the_post_refused(self):
+        post = PatrolPost.objects.create(station=self.unit_a, name="全区岗")
+        channels = add_channels(100)
+        post.channels.add(*channels[:99])
+        data = {
+            "post": post.pk,
+            "pumping_station": "",
+            "kind": "inspection",
+            "patrolled_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "patroller": "张工",
+            "findings": "",
+            "action_taken": "",
+        }
+        response = self.client.post(PATROL_CREATE, {**data, "channel": channels[99].pk})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.context["form"].errors["channel"],
+            ["测试排洪渠099不在岗位“全区岗”的巡查范围内。"],
+        )
+        self.assertContains(
+            response, f'<option value="{channels[99].pk}" selected>测试排洪渠099</option>'
+        )
+        response = self.client.post(PATROL_CREATE, {**data, "channel": channels[42].pk})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(post.records.get().channel, channels[42])
+
     def data(self, **changes):
         return {
             "source": "hotline",

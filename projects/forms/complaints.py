@@ -19,7 +19,7 @@ from projects.core.event_times import EventTimeField
 from projects.forms.edits import DateInput, VersionedForm
 from projects.forms.filters import SearchFilterSet, YesNoFilter
 from projects.forms.photos import MultiplePhotoField
-from projects.forms.widgets import LookupSelect
+from projects.forms.widgets import LookupSelect, lookup_when_long
 from projects.models import Channel, Complaint, Problem, ResponsibleUnit
 from projects.services.complaint_queries import assessment_items, overdue_q
 from projects.services.complaints import suggested_item_code
@@ -121,6 +121,7 @@ class DispatchForm(StepForm):
         unit = self.fields["assigned_unit"]
         unit.required = True
         unit.queryset = units_for_dispatch()
+        lookup_when_long(unit, "units")
         unit.help_text = _(
             "Only a municipal station's complaints count in its monthly maintenance assessment."
         )
@@ -248,6 +249,14 @@ class ComplaintBoardFilter(filters.FilterSet):
     class Meta:
         model = Complaint
         fields = ("assigned_unit", "source", "channel", "overdue")
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            fields = super().form.fields
+            lookup_when_long(fields["assigned_unit"], "units")
+            lookup_when_long(fields["channel"], "channels")
+        return self._form
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())

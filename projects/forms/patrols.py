@@ -13,7 +13,7 @@ from projects.core.months import this_month
 from projects.forms.edits import DateInput, MonthField
 from projects.forms.filters import DateRangeFilter, YesNoFilter
 from projects.forms.photos import MultiplePhotoField, MultiplePhotoInput
-from projects.forms.widgets import use_lookup
+from projects.forms.widgets import LIST_LIMIT, lookup_when_long, use_lookup
 from projects.models import (
     Channel,
     Complaint,
@@ -27,10 +27,6 @@ from projects.models import (
 )
 from projects.services.complaints import open_complaint
 from projects.services.photos import attach_photo_sets
-
-# Up to this many posts, or channels and pumping stations, the form lists them; more: a search
-# box (LookupSelect).
-LIST_LIMIT = 40
 
 
 class CameraInput(MultiplePhotoInput):
@@ -334,6 +330,14 @@ class PatrolRecordFilter(filters.FilterSet):
     class Meta:
         model = PatrolRecord
         fields = ("station", "post", "channel", "kind", "patrolled", "has_finding")
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            fields = super().form.fields
+            lookup_when_long(fields["post"], "all-posts")
+            lookup_when_long(fields["channel"], "channels")
+        return self._form
 
     def filter_finding(self, queryset, name, value):
         return queryset.exclude(findings="") if value else queryset.filter(findings="")

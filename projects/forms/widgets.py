@@ -81,3 +81,20 @@ def use_lookup(field, kind, depends_on=None):
     widget.choices = field.choices
     widget.is_required = field.required
     field.widget = widget
+
+
+# Up to this many choices a field lists them all (a phone's station has a few posts, a district
+# a few dozen units); more: a search box.
+LIST_LIMIT = 40
+
+
+def lookup_when_long(field, kind, depends_on=None):
+    """A search box for the model choice field ``field`` when its queryset holds more than
+    ``LIST_LIMIT`` rows; otherwise the list as it is. The rows are read once, for both (a short
+    list is not read again to be shown)."""
+    rows = list(field.queryset[: LIST_LIMIT + 1])
+    if len(rows) > LIST_LIMIT:
+        use_lookup(field, kind, depends_on)
+        return
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = [*empty, *(field.choices.choice(row) for row in rows)]

@@ -9,7 +9,8 @@ Kinds:
 - ``problems``: the plans' problems (``channel=``: of that channel's plan only; otherwise the
   text names the channel too, and the channel's name matches as well);
 - ``units``: every responsible unit;
-- ``posts``: the active patrol posts the user may record on;
+- ``posts``: the active patrol posts the user may record on; ``all-posts``: every post (the
+  patrol list's filter);
 - ``patrol-channels``, ``patrol-stations``: the channels and pumping stations those posts cover
   (``post=``: of that post only).
 
@@ -22,7 +23,7 @@ from django.http import Http404, JsonResponse
 from django.views import View
 
 from projects.forms.widgets import LOOKUP_LIMIT
-from projects.models import Channel, Problem, PumpingStation, ResponsibleUnit
+from projects.models import Channel, PatrolPost, Problem, PumpingStation, ResponsibleUnit
 from projects.services.patrol_access import patrol_scope_of
 
 SEPARATOR = " · "
@@ -63,13 +64,17 @@ def _posts(request):
     return posts if post is None else posts.filter(pk=post)
 
 
-def posts(request, q):
+def posts(request, q, posts=None):
     return (
-        _posts(request)
+        (_posts(request) if posts is None else posts)
         .filter(Q(name__icontains=q) | Q(station__name__icontains=q))
         .order_by("station__name", "name")
         .values("id", text=Concat("station__name", Value(SEPARATOR), "name"))
     )
+
+
+def all_posts(request, q):
+    return posts(request, q, PatrolPost.objects.all())
 
 
 def patrol_channels(request, q):
@@ -90,6 +95,7 @@ KINDS = {
     "problems": problems,
     "units": units,
     "posts": posts,
+    "all-posts": all_posts,
     "patrol-channels": patrol_channels,
     "patrol-stations": patrol_stations,
 }
