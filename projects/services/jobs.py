@@ -62,7 +62,7 @@ class Outcome:
 # --- starting ------------------------------------------------------------------------------
 
 
-def start(kind, user, **params):
+def start(kind, user, /, **params):
     """Record a job of ``kind`` for ``user`` and run it outside the request; returns the Job."""
     job = Job.objects.create(
         kind=kind,
