@@ -1,0 +1,177 @@
+"""Background jobs on a real broker: the site hands the job to Celery, a Celery worker (the
+test worker, in a thread of this process, on the same broker and database) runs it.
+
+- A 100,000-row samples file: uploaded, checked, confirmed; the page's status (the JSON the
+  progress bar polls) is watched rising until the job succeeds with the batch;
+- a job whose write fails midway: nothing written, the user told why.
+
+The broker is ``CELERY_TEST_BROKER_URL`` (default redis://127.0.0.1:6379/14; RabbitMQ works
+too, e.g. amqp://guest:guest@127.0.0.1:5672//). When it cannot be reached the tests are
+skipped, unless ``REQUIRE_BROKER=1`` (CI): then they fail."""
+
+import datetime
+import os
+import shutil
+import tempfile
+import time
+import unittest
+from unittest import mock
+
+from celery.contrib.testing.worker import start_worker
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import TransactionTestCase, override_settings
+from django.urls import reverse
+from kombu import Connection
+
+from projects.core import roles
+from projects.models import Channel, ImportBatch, Job, Sample, SamplingPoint
+from projects.services.imports import base
+from tests.browser import restore_migrated_data
+from tests.test_editing import make_role_users
+from tests.test_imports import SAMPLE_HEADER, csv_file
+from waterworks.celery import app
+
+BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
+REQUIRED = os.environ.get("REQUIRE_BROKER") == "1"
+
+
+def broker_is_up():
+    try:
+        with Connection(BROKER, connect_timeout=2) as broker:
+            broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+        return True
+    except Exception:
+        return False
+
+
+def many_sample_rows(n, points=50, start=datetime.datetime(2018, 1, 1, 0, 0)):
+    """``n`` good rows of 造贝排洪渠 at ``points`` points, each point sampled every hour."""
+    for i in range(n):
+        moment = start + datetime.timedelta(hours=i // points)
+        yield f"造贝排洪渠,{i % points + 1}号点,{moment:%Y-%m-%d %H:%M},80,35,3.2,120,4.5,区监测站"
+
+
+@unittest.skipUnless(
+    REQUIRED or broker_is_up(),
+    f"no broker at {BROKER} (CI sets REQUIRE_BROKER=1 and starts Redis)",
+)
+class BrokerJobTests(TransactionTestCase):
+    fixtures = ["xiangzhou_2018"]
+    serialized_rollback = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not broker_is_up():
+            raise AssertionError(f"REQUIRE_BROKER=1 but no broker answers at {BROKER}")
+        previous = app.conf.broker_url
+        app.conf.broker_url = BROKER
+        cls.addClassCleanup(setattr, app.conf, "broker_url", previous)
+        app.control.purge()  # nothing left over from an earlier run
+        worker = start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30)
+        cls.enterClassContext(worker)
+
+    def setUp(self):
+        if not Group.objects.filter(name=roles.UNIT_EDITOR).exists():
+            # An earlier transactional test emptied the tables the migrations had filled.
+            restore_migrated_data()
+        media = tempfile.mkdtemp(prefix="waterworks-broker-")
+        self.addCleanup(shutil.rmtree, media, True)
+        settings = override_settings(MEDIA_ROOT=media, CELERY_BROKER_URL=BROKER)
+        settings.enable()
+        self.addCleanup(settings.disable)
+        make_role_users(self)
+        self.client.force_login(self.editor_a)
+
+    def upload_and_confirm(self, rows):
+        """Upload a samples CSV, then confirm it; returns the job the confirmation started."""
+        response = self.client.post(
+            reverse("projects:import-upload", args=["samples"]),
+            {"file": csv_file(SAMPLE_HEADER, rows)},
+        )
+        self.assertEqual(response.status_code, 302)
+        preview = response.url
+        self.assertContains(self.client.get(preview), 'name="confirm"')
+        response = self.client.post(preview + "confirm/", {"confirm": "1"})
+        job = Job.objects.get()
+        self.assertRedirects(
+            response, reverse("projects:job", args=[job.pk]), fetch_redirect_response=False
+        )
+        return job
+
+    def watch(self, job, seconds=300):
+        """The job's status as its page polls it, until it has finished: every answer seen."""
+        url = reverse("projects:job-status", args=[job.pk])
+        seen = []
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            status = self.client.get(url).json()
+            seen.append(status)
+            if status["finished"]:
+                return seen
+            time.sleep(0.05)
+        raise AssertionError(f"job {job.pk} not finished after {seconds} s: {seen[-1]}")
+
+    def test_a_100000_row_import_runs_on_a_worker_with_its_progress_rising(self):
+        job = self.upload_and_confirm(many_sample_rows(100_000))
+        seen = self.watch(job)
+        last = seen[-1]
+        self.assertEqual(last["status"], "succeeded", last["message"])
+        batch = ImportBatch.objects.get()
+        self.assertEqual((batch.rows, batch.created), (100_000, 100_050))
+        self.assertEqual(Sample.objects.filter(import_batch=batch).count(), 100_000)
+        self.assertEqual(last["message"], "已导入“samples.csv”的 100000 行，新建 100050 条记录。")
+        self.assertEqual(last["result_url"], reverse("projects:import-batch", args=[batch.pk]))
+        self.assertEqual((last["percent"], last["done"], last["total"]), (100, 100_050, 100_050))
+        # Progress only rises, and the worker was seen at work before it had finished.
+        percents = [status["percent"] for status in seen]
+        self.assertEqual(percents, sorted(percents))
+        self.assertIn("running", [status["status"] for status in seen])
+        steps = [status["step"] for status in seen if status["status"] == "running"]
+        self.assertIn("正在检查文件", steps)
+        if connection.vendor != "sqlite":
+            # Inside the write's transaction the progress is written from another connection
+            # (SQLite has one writer at a time: there it is seen at the end).
+            self.assertTrue(
+                any(0 < status["percent"] < 100 for status in seen),
+                [(s["step"], s["done"], s["total"]) for s in seen],
+            )
+        page = self.client.get(reverse("projects:job", args=[job.pk]))
+        self.assertContains(page, last["message"])
+        self.assertContains(page, last["result_url"])
+
+    def test_a_job_failing_on_the_worker_writes_nothing_and_says_why(self):
+        channel = Channel.objects.get(name="造贝排洪渠")
+        points_before = SamplingPoint.objects.filter(channel=channel).count()
+        real_insert = base.Writer.insert
+        calls = []
+
+        def insert_then_fail(writer, model, rows):
+            calls.append(model)
+            if model is Sample and len(calls) > 2:
+                raise RuntimeError("the database server went away")
+            return real_insert(writer, model, rows)
+
+        with (
+            override_settings(IMPORT_JOB_ROWS=100),
+            mock.patch.object(base, "PROGRESS_ROWS", 500),
+            mock.patch.object(base.Writer, "insert", insert_then_fail),
+            self.assertLogs("projects.services.jobs", "ERROR") as logs,
+        ):
+            job = self.upload_and_confirm(many_sample_rows(2000))
+            last = self.watch(job, seconds=120)[-1]
+        self.assertEqual(calls, [SamplingPoint, Sample, Sample])  # 50 points, 500 samples, then
+        self.assertEqual(last["status"], "failed")
+        self.assertEqual(
+            last["message"],
+            "处理因意外错误而中止，未写入任何数据。"
+            f"管理员可在日志中按后台任务 #{job.pk} 查看详情。",
+        )
+        self.assertIn("the database server went away", "\n".join(logs.output))
+        self.assertEqual(Sample.objects.count(), 0)
+        self.assertEqual(SamplingPoint.objects.filter(channel=channel).count(), points_before)
+        self.assertFalse(ImportBatch.objects.exists())
+        page = self.client.get(reverse("projects:job", args=[job.pk]))
+        self.assertContains(page, last["message"])
+        self.assertNotContains(page, "went away")
