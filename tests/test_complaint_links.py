@@ -213,11 +213,15 @@ class ProblemLinkTests(LinkTestCase):
         )
         self.assertIn(complaint.number, export.content.decode("utf-8-sig"))
 
-    def test_the_form_offers_the_problems_by_channel(self):
+    def test_the_form_offers_the_problems_of_the_chosen_channel(self):
         self.client.force_login(self.administrator)
         page = self.client.get(reverse("projects:complaint-create"))
-        self.assertContains(page, '<optgroup label="105国道排洪渠">')
-        self.assertContains(page, '<optgroup label="造贝排洪渠">')
+        # The problem box searches the chosen channel's problems (a city has thousands).
+        self.assertContains(page, 'data-lookup-from="id_channel"')
+        found = self.client.get(
+            reverse("projects:lookup", args=["problems"]), {"channel": self.g105.pk, "q": ""}
+        ).json()
+        self.assertEqual([row["id"] for row in found], [self.problem_105.pk])
 
     def test_a_problem_of_another_channel_is_refused_and_the_entries_kept(self):
         response = self.record(problem=self.problem_zaobei.pk, complainant="陈女士")

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from projects.models import Channel, Complaint, PatrolPost, Plan, Problem, ResponsibleUnit
+from projects.models import Channel, Complaint, PatrolPost, Plan, Problem, Project, ResponsibleUnit
 from projects.services import complaints as loop
 from tests.browser import log_in, restore_migrated_data
 from tests.test_editing import EditingTestCase, make_role_users
@@ -101,6 +101,25 @@ class FormSizeTests(LookupTestCase):
         chosen = Channel.objects.get(name="测试排洪渠042")
         patrols = self.client.get(reverse("projects:patrol-list"), {"channel": chosen.pk})
         self.assertContains(patrols, f'<option value="{chosen.pk}" selected>测试排洪渠042</option>')
+
+    def test_the_list_pages_filters_do_not_grow_with_the_channels_and_units(self):
+        pages = [
+            reverse("projects:project-list"),
+            reverse("projects:channel-list"),
+            reverse("projects:pipes"),
+        ]
+        before = [options(self.client.get(url)) for url in pages]
+        channels = add_channels(200)
+        project = Project.objects.create(name="测试项目", stream=4)
+        project.channels.add(*channels)
+        ResponsibleUnit.objects.bulk_create(
+            ResponsibleUnit(name=f"测试街道{i:03d}", kind="street") for i in range(200)
+        )
+        for url, count in zip(pages, before, strict=True):
+            with self.subTest(url):
+                after = self.client.get(url)
+                self.assertLessEqual(options(after), count)
+                self.assertContains(after, "data-lookup=")
 
 
 class EndpointTests(LookupTestCase):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.core.event_times import validate_date_in_range
+from projects.forms.widgets import lookup_when_long
 from projects.models import (
     Channel,
     Inspection,
@@ -65,10 +66,21 @@ def units_of(kind=None):
 
 
 class SearchFilterSet(filters.FilterSet):
-    """A free-text box over ``search_fields``."""
+    """A free-text box over ``search_fields``; the choice filters named in ``lookups`` (filter
+    name → lookup kind) become search boxes when their list is long (a city's thousands of
+    channels or units would be thousands of options on every page)."""
 
     search_fields = ()
+    lookups = {}
     q = filters.CharFilter(label=_("Search"), method="search")
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            fields = super().form.fields
+            for name, kind in self.lookups.items():
+                lookup_when_long(fields[name], kind)
+        return self._form
 
     def search(self, queryset, name, value):
         condition = Q()
@@ -85,6 +97,7 @@ class ChannelFilter(SearchFilterSet):
     )
     maintaining_unit = filters.ModelChoiceFilter(label=_("Maintaining unit"), queryset=units_of())
     has_plan = YesNoFilter(label=_("Has plan"), method="filter_plan")
+    lookups = {"street": "units", "maintaining_unit": "units"}
 
     class Meta:
         model = Channel
@@ -106,6 +119,7 @@ class ProjectFilter(SearchFilterSet):
         label=_("Channel"), field_name="channels", queryset=channels_with_projects
     )
     overdue = YesNoFilter(label=_("Overdue"), method="filter_overdue")
+    lookups = {"channel": "channels"}
 
     class Meta:
         model = Project
@@ -131,6 +145,7 @@ class PumpingStationFilter(SearchFilterSet):
     search_fields = ("name", "note")
     street = filters.ModelChoiceFilter(label=_("Street or town"), queryset=units_of("street"))
     maintaining_unit = filters.ModelChoiceFilter(label=_("Maintaining unit"), queryset=units_of())
+    lookups = {"street": "units", "maintaining_unit": "units"}
 
     class Meta:
         model = PumpingStation
