@@ -26,11 +26,8 @@ class Unpatrolled:
         return (timezone.localdate() - timezone.localtime(self.last_patrolled_at).date()).days
 
 
-def unpatrolled_channels(station=None, now=None):
-    """[Unpatrolled] for every active post's channel whose latest patrol *by that post* is
-    older than the post's interval (or missing), optionally for one station (a
-    ResponsibleUnit or its pk). Two queries, whatever the number of posts."""
-    now = now or timezone.now()
+def _latest_patrols(now):
+    """The active posts' channels with each one's latest patrol by that post."""
     Through = PatrolPost.channels.through
     latest = (
         PatrolRecord.objects.filter(post=OuterRef("patrolpost_id"), channel=OuterRef("channel_id"))
@@ -39,10 +36,38 @@ def unpatrolled_channels(station=None, now=None):
         .annotate(last=Max("patrolled_at"))
         .values("last")
     )
+    return Through.objects.filter(patrolpost__active=True).annotate(
+        last_patrolled_at=Subquery(latest)
+    )
+
+
+def _overdue(last, interval_days, now):
+    interval = interval_days or settings.PATROL_INTERVAL_DAYS
+    return last is None or last < now - datetime.timedelta(days=interval)
+
+
+def unpatrolled_counts(now=None):
+    """{station pk: how many distinct channels its posts have left unpatrolled too long}, read
+    as plain rows (a city's thousands of post channels, no model instance each). One query."""
+    now = now or timezone.now()
+    rows = _latest_patrols(now).values_list(
+        "patrolpost__station_id", "channel_id", "patrolpost__interval_days", "last_patrolled_at"
+    )
+    channels = {}
+    for station_id, channel_id, interval_days, last in rows:
+        if _overdue(last, interval_days, now):
+            channels.setdefault(station_id, set()).add(channel_id)
+    return {station_id: len(ids) for station_id, ids in channels.items()}
+
+
+def unpatrolled_channels(station=None, now=None):
+    """[Unpatrolled] for every active post's channel whose latest patrol *by that post* is
+    older than the post's interval (or missing), optionally for one station (a
+    ResponsibleUnit or its pk). Two queries, whatever the number of posts."""
+    now = now or timezone.now()
     rows = (
-        Through.objects.filter(patrolpost__active=True)
+        _latest_patrols(now)
         .select_related("patrolpost__station", "channel")
-        .annotate(last_patrolled_at=Subquery(latest))
         .order_by("patrolpost__station__name", "patrolpost__name", "channel__name")
     )
     if station is not None:
@@ -50,8 +75,7 @@ def unpatrolled_channels(station=None, now=None):
     result = []
     for row in rows:
         post = row.patrolpost
-        interval = post.interval_days or settings.PATROL_INTERVAL_DAYS
-        last = row.last_patrolled_at
-        if last is None or last < now - datetime.timedelta(days=interval):
-            result.append(Unpatrolled(post, row.channel, last, interval))
+        if _overdue(row.last_patrolled_at, post.interval_days, now):
+            interval = post.interval_days or settings.PATROL_INTERVAL_DAYS
+            result.append(Unpatrolled(post, row.channel, row.last_patrolled_at, interval))
     return result

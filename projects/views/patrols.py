@@ -21,7 +21,7 @@ from projects.core.months import month_bounds, next_month, previous_month, this_
 from projects.forms.patrols import MonthForm, PatrolRecordFilter, PatrolRecordForm, record_patrol
 from projects.models import Measure, PatrolPost, PatrolRecord, Photo, ResponsibleUnit
 from projects.services.patrol_access import patrol_scope_of
-from projects.services.patrols import unpatrolled_channels
+from projects.services.patrols import unpatrolled_channels, unpatrolled_counts
 from projects.services.queries import count_of, photos_of
 from projects.tables.patrols import (
     PatrolRecordTable,
@@ -51,7 +51,7 @@ def in_month(records, month):
 
 def stations_with_figures(month):
     """Every municipal station with its active posts, the distinct channels they cover, the
-    month's patrols and findings, and (in Python, from ``unpatrolled_channels``) how many
+    month's patrols and findings, and (in Python, from ``unpatrolled_counts``) how many
     channels are overdue for a patrol. Two queries."""
     start, end = month_bounds(month)
     records = PatrolRecord.objects.filter(patrolled_at__gte=start, patrolled_at__lt=end)
@@ -64,11 +64,9 @@ def stations_with_figures(month):
             findings_count=count_of(records.exclude(findings=""), "post__station"),
         )
     )
-    unpatrolled = defaultdict(set)
-    for row in unpatrolled_channels():
-        unpatrolled[row.post.station_id].add(row.channel.pk)
+    unpatrolled = unpatrolled_counts()
     for station in stations:
-        station.unpatrolled_count = len(unpatrolled[station.pk])
+        station.unpatrolled_count = unpatrolled.get(station.pk, 0)
     return stations
 
 
