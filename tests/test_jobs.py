@@ -12,14 +12,25 @@ import time
 from unittest import mock
 
 from django.contrib.auth.models import Group
+from django.db import OperationalError
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
 from projects.core import roles
-from projects.models import Channel, ImportBatch, Job, Judgement, Sample, SamplingPoint
+from projects.models import (
+    Channel,
+    ImportBatch,
+    Job,
+    Judgement,
+    PipeSegment,
+    Sample,
+    SamplingPoint,
+    SegmentScore,
+)
 from projects.services import jobs
 from projects.services.imports import base
 from tests.browser import restore_migrated_data
+from tests.factories import add_sewer_records, add_water_records
 from tests.test_editing import make_role_users
 from tests.test_imports import SAMPLE_HEADER, csv_file, sample_rows
 
@@ -28,7 +39,10 @@ def wait_for(job, seconds=60):
     """The job once it has finished (the test fails if it has not within ``seconds``)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        job.refresh_from_db()
+        try:
+            job.refresh_from_db()
+        except OperationalError:  # SQLite: the job's thread is writing the row
+            continue
         if job.finished:
             return job
         time.sleep(0.05)
@@ -214,6 +228,64 @@ class FailingJobTests(JobTestCase):
         # The preview shows the new error.
         preview_page = self.client.get(preview)
         self.assertContains(preview_page, "该采样点在该时间已有水样记录。")
+
+
+@override_settings(JOB_ACTION_ITEMS=2)
+class AdminActionJobTests(JobTestCase):
+    """The admin's regrade of many channels and rescore of many segments run as jobs."""
+
+    def test_regrading_every_channel_is_a_job(self):
+        add_water_records(self.zaobei)
+        Judgement.objects.all().delete()
+        self.client.force_login(self.administrator)
+        response = self.client.post(
+            reverse("admin:projects_channel_changelist"),
+            {
+                "action": "regrade_selected",
+                "_selected_action": list(Channel.objects.values_list("pk", flat=True)),
+            },
+        )
+        job = Job.objects.get()
+        self.assertRedirects(
+            response, reverse("projects:job", args=[job.pk]), fetch_redirect_response=False
+        )
+        self.assertEqual(job.params, {"channels": None})  # every channel
+        wait_for(job)
+        self.assertEqual(job.status, Job.Status.SUCCEEDED, job.message)
+        self.assertEqual(job.message, "已写入 1 条新的黑臭评定。")
+        self.assertEqual(Judgement.objects.get().channel, self.zaobei)
+        self.assertEqual((job.done, job.total), (Channel.objects.count(),) * 2)
+        self.assertContains(self.client.get(response.url), job.message)
+
+    def test_a_small_selection_is_still_regraded_in_the_request(self):
+        add_water_records(self.zaobei)
+        Judgement.objects.all().delete()
+        self.client.force_login(self.administrator)
+        response = self.client.post(
+            reverse("admin:projects_channel_changelist"),
+            {"action": "regrade_selected", "_selected_action": [self.zaobei.pk]},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(Job.objects.exists())
+        self.assertEqual(Judgement.objects.get().channel, self.zaobei)
+
+    def test_rescoring_many_segments_is_a_job(self):
+        segment = add_sewer_records()
+        other = PipeSegment.objects.create(code="东YS002", diameter_mm=600, length_m=30)
+        SegmentScore.objects.all().delete()
+        self.client.force_login(self.administrator)
+        response = self.client.post(
+            reverse("admin:projects_pipesegment_changelist"),
+            {"action": "rescore", "_selected_action": [segment.pk, other.pk]},
+        )
+        job = Job.objects.get()
+        self.assertRedirects(
+            response, reverse("projects:job", args=[job.pk]), fetch_redirect_response=False
+        )
+        wait_for(job)
+        self.assertEqual(job.status, Job.Status.SUCCEEDED, job.message)
+        self.assertIn("为 1 个管段评分", job.message)
+        self.assertEqual(SegmentScore.objects.get().segment, segment)
 
 
 class JobAccessTests(JobTestCase):

@@ -26,6 +26,8 @@ Environment variables:
                     process itself, no worker needed).
     IMPORT_JOB_ROWS  an import of at least this many rows runs as a background job
                     (default 20000).
+    JOB_ACTION_ITEMS  the admin's regrade of this many channels, or rescore of this many
+                    segments, or more runs as a background job (default 500).
     PATROL_INTERVAL_DAYS  how often each channel of a patrol post must be patrolled (default 7).
     ALERT_DAYS_AHEAD      how many days ahead the alerts look for deadlines (default 7).
     EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
@@ -240,6 +242,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 1}
 CELERY_TIMEZONE = "Asia/Shanghai"
 IMPORT_JOB_ROWS = int(os.environ.get("IMPORT_JOB_ROWS", "20000"))
+# The admin's regrade / rescore of at least this many channels or segments runs as a job.
+JOB_ACTION_ITEMS = int(os.environ.get("JOB_ACTION_ITEMS", "500"))
 
 # Optimistic locking (django-concurrency): a stale save is refused, never merged silently.
 CONCURRENCY_ENABLED = True

@@ -1,13 +1,24 @@
 """Sewer condition: the defect codes of each rule set, pipe segments with their inspections and
 defects, the computed scores (read-only) and the import batches (read-only)."""
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from projects.admin.audit import HistoryAdmin
 from projects.admin.base import EMPTY, AdminForm, admin_change_link, column
-from projects.models import Defect, DefectCode, ImportBatch, Inspection, PipeSegment, SegmentScore
+from projects.models import (
+    Defect,
+    DefectCode,
+    ImportBatch,
+    Inspection,
+    Job,
+    PipeSegment,
+    SegmentScore,
+)
+from projects.services import jobs
 from projects.services.queries import count_of
 from projects.services.sewer_condition import Rescore, deviation_labels
 
@@ -99,7 +110,14 @@ class PipeSegmentAdmin(HistoryAdmin):
 
     @admin.action(description=_("Rescore selected segments"), permissions=["change"])
     def rescore(self, request, queryset):
-        run = Rescore().run(list(queryset.values_list("pk", flat=True)))
+        """A selection of ``JOB_ACTION_ITEMS`` segments or more (setting) in a background
+        job."""
+        ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        if len(ids) >= settings.JOB_ACTION_ITEMS:
+            every = len(ids) == PipeSegment.objects.count()
+            job = jobs.start(Job.Kind.RESCORE, request.user, segments=None if every else ids)
+            return redirect("projects:job", pk=job.pk)
+        run = Rescore().run(ids)
         self.message_user(
             request,
             ngettext(

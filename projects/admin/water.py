@@ -1,14 +1,17 @@
 """Water quality: sampling points with their samples, the samples on their own, and the
 black-odour judgements computed from them (read-only), with the action that recomputes them."""
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from projects.admin.audit import HistoryAdmin
 from projects.admin.base import EMPTY, AdminForm, admin_change_link, column
-from projects.models import Judgement, Sample, SamplingPoint
+from projects.models import Job, Judgement, Sample, SamplingPoint
+from projects.services import jobs
 from projects.services.queries import count_of
 from projects.services.water_quality import (
     deviation_labels,
@@ -28,8 +31,14 @@ def grade_label(value):
     description=_("Regrade the black-odour condition from the samples"), permissions=["change"]
 )
 def regrade_selected(modeladmin, request, queryset):
-    """For ChannelAdmin: judge the selected channels from their latest sampling rounds."""
-    written = regrade_channels(queryset.values_list("pk", flat=True))
+    """For ChannelAdmin: judge the selected channels from their latest sampling rounds; a
+    selection of ``JOB_ACTION_ITEMS`` channels or more (setting) in a background job."""
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    if len(ids) >= settings.JOB_ACTION_ITEMS:
+        every = len(ids) == queryset.model._default_manager.count()
+        job = jobs.start(Job.Kind.REGRADE, request.user, channels=None if every else ids)
+        return redirect("projects:job", pk=job.pk)
+    written = regrade_channels(ids)
     modeladmin.message_user(
         request,
         ngettext("%(count)d new judgement written.", "%(count)d new judgements written.", written)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from celery import shared_task
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import OperationalError, connections, router, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -110,12 +110,14 @@ def run_job(pk):
 
 def run(pk):
     """Run job ``pk`` if it is still queued (a job runs once, whoever picks it up)."""
-    claimed = Job.objects.filter(pk=pk, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=timezone.now()
+    claimed = patiently(
+        lambda: Job.objects.filter(pk=pk, status=Job.Status.QUEUED).update(
+            status=Job.Status.RUNNING, started_at=timezone.now()
+        )
     )
     if not claimed:
         return
-    job = Job.objects.get(pk=pk)
+    job = patiently(lambda: Job.objects.get(pk=pk))
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
             work = import_string(WORKS[job.kind])
@@ -143,9 +145,22 @@ def finish(job, status, message, result=None):
         fields["result"] = result
     if status == Job.Status.SUCCEEDED and job.total:
         fields["done"] = job.total
-    Job.objects.filter(pk=job.pk).update(**fields)
+    patiently(lambda: Job.objects.filter(pk=job.pk).update(**fields))
     for name, value in fields.items():
         setattr(job, name, value)
+
+
+def patiently(query, attempts=100, pause=0.05):
+    """Run ``query`` (the job's own bookkeeping, outside any transaction), trying again for a
+    few seconds while SQLite refuses it: SQLite has one writer at a time, and a shared-cache
+    database refuses a locked table at once instead of waiting."""
+    for attempt in range(attempts):
+        try:
+            return query()
+        except OperationalError:
+            if connections[router.db_for_write(Job)].vendor != "sqlite" or attempt + 1 == attempts:
+                raise
+            time.sleep(pause)
 
 
 class Progress:
@@ -182,7 +197,7 @@ class Progress:
     def write(self, fields):
         connection = connections[self.using]
         if not connection.in_atomic_block:
-            Job.objects.using(self.using).filter(pk=self.job.pk).update(**fields)
+            patiently(lambda: Job.objects.using(self.using).filter(pk=self.job.pk).update(**fields))
         elif connection.vendor != "sqlite":
             writer = threading.Thread(target=self.write_apart, args=(fields,))
             writer.start()
