@@ -186,6 +186,7 @@ class AdminTestCase(TestCase):
         add_sewer_records(cls.street)
         add_water_records(cls.channel)
         add_operations_records(cls.channel, station_unit=cls.street, pumping_station=station)
+        apps.get_model("projects", "Job").objects.create(kind="regrade", user=cls.admin)
         # Rows loaded by migrations (the defect codes) get their first history row.
         call_command("ensure_history", stdout=StringIO())
 
