@@ -27,6 +27,7 @@ from projects.core import roles
 from projects.forms.edits import VersionedForm
 from projects.models import (
     InterceptionBatch,
+    Job,
     PipeConstructionBatch,
     Plan,
     Profile,
@@ -468,6 +469,7 @@ class AdminRoleTests(AdminHistoryTestCase):
         add_sewer_records()  # a row of each sewer-condition model, for their pages
         add_water_records(cls.task.plan.channel)  # and of each water-quality model
         add_operations_records(cls.task.plan.channel)  # and of each daily-operations model
+        Job.objects.create(kind="regrade")  # and a background job
         # The article gives the plans no 责任清单 row: one of the test's own.
         cls.task.plan.responsibilities.create(unit=cls.unit, duty="日常管护")
 

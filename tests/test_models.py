@@ -291,8 +291,8 @@ class HistoryCoverageTests(TestCase):
 
     # Reference text and account links are not programme data; judgements and segment scores
     # are computed from recorded data (and judgements are kept as a sequence); an import batch
-    # is itself the record of who loaded what, and a complaint step the record of who moved a
-    # complaint on, when.
+    # is itself the record of who loaded what, a complaint step the record of who moved a
+    # complaint on, when, and a background job the record of who started what work, when.
     WITHOUT_HISTORY = {
         "SourceParagraph",
         "Profile",
@@ -300,6 +300,7 @@ class HistoryCoverageTests(TestCase):
         "SegmentScore",
         "ImportBatch",
         "ComplaintStep",
+        "Job",
     }
 
     def test_it_tracks_every_programme_model(self):
