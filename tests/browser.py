@@ -19,8 +19,16 @@ def log_in(page, live_server, username, password):
 def restore_migrated_data():
     """A transactional test empties every table when it ends, the rows data migrations wrote
     included; post_migrate restores content types and permissions only. Run the logic of
-    migration 0008 again, on its own historical models: the roles with their daily-operations
-    permissions, and the default assessment items (E1, E2, ...)."""
+    migrations 0005 and 0008 again, on their own historical models: the CJJ 181 defect codes, the
+    roles with their daily-operations permissions, and the default assessment items (E1, E2,
+    ...)."""
+    codes = importlib.import_module("projects.migrations.0005_defect_codes_and_roles")
+    codes_state = MigrationExecutor(connection).loader.project_state(
+        ("projects", "0005_defect_codes_and_roles")
+    )
+    codes_apps = codes_state.apps
+    if not codes_apps.get_model("projects", "DefectCode").objects.exists():
+        codes.load_codes(codes_apps, None)
     migration = importlib.import_module("projects.migrations.0008_daily_operations_data")
     state = MigrationExecutor(connection).loader.project_state(
         ("projects", "0008_daily_operations_data")

@@ -19,6 +19,7 @@ from django.urls import reverse
 from projects.core import roles
 from projects.models import (
     Channel,
+    DefectCode,
     ImportBatch,
     Job,
     Judgement,
@@ -54,7 +55,9 @@ class JobTestCase(TransactionTestCase):
     serialized_rollback = True
 
     def setUp(self):
-        if not Group.objects.filter(name=roles.UNIT_EDITOR).exists():
+        if not (
+            Group.objects.filter(name=roles.UNIT_EDITOR).exists() and DefectCode.objects.exists()
+        ):
             # An earlier transactional test emptied the tables the migrations had filled.
             restore_migrated_data()
         media = tempfile.mkdtemp(prefix="waterworks-jobs-")
