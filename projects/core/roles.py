@@ -53,3 +53,34 @@ def permission_codenames(role, projects_codenames):
     if role == ADMINISTRATOR:
         return set(projects_codenames)
     raise ValueError(role)
+
+
+def sync_groups(apps, schema_editor=None):
+    """Create the three roles' groups, or bring their permissions up to date, with the models
+    of ``apps`` (a migration's historical apps): viewers see every model; unit editors also
+    hold ``UNIT_EDITOR_PERMISSIONS``; administrators hold every permission of the app (their
+    history models only viewed) and ``ADMINISTRATOR_AUTH_PERMISSIONS``. The migrations that add
+    models call it, so a new model's permissions reach the roles."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    projects = Permission.objects.filter(content_type__app_label="projects").exclude(
+        content_type__model__startswith="historical", codename__regex=r"^(add|change|delete)_"
+    )
+    views = projects.filter(codename__startswith="view_")
+    roles = {
+        VIEWER: views,
+        UNIT_EDITOR: views | projects.filter(codename__in=UNIT_EDITOR_PERMISSIONS),
+        ADMINISTRATOR: projects
+        | Permission.objects.filter(
+            content_type__app_label="auth", codename__in=ADMINISTRATOR_AUTH_PERMISSIONS
+        ),
+    }
+    for name, permissions in roles.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(permissions.distinct())

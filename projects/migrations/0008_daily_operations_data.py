@@ -1,16 +1,9 @@
 """The default maintenance assessment items, and the roles' permissions brought up to date for
 the daily-operations models (patrols, complaints, assessments, photos)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from projects.core.roles import (
-    ADMINISTRATOR,
-    ADMINISTRATOR_AUTH_PERMISSIONS,
-    UNIT_EDITOR,
-    UNIT_EDITOR_PERMISSIONS,
-    VIEWER,
-)
+from projects.core.roles import sync_groups as sync_roles
 
 SOURCE_NOTE = (
     "默认考核表:按《香洲区河道排洪渠工程维修养护考核办法》所列日常保洁、巡查、养护、维修四类职责"
@@ -55,30 +48,6 @@ def load_items(apps, schema_editor):
 def unload_items(apps, schema_editor):
     AssessmentItem = apps.get_model("projects", "AssessmentItem")
     AssessmentItem.objects.filter(code__in=[row[0] for row in DEFAULT_ITEMS]).delete()
-
-
-def sync_roles(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    projects = Permission.objects.filter(content_type__app_label="projects").exclude(
-        content_type__model__startswith="historical", codename__regex=r"^(add|change|delete)_"
-    )
-    views = projects.filter(codename__startswith="view_")
-    roles = {
-        VIEWER: views,
-        UNIT_EDITOR: views | projects.filter(codename__in=UNIT_EDITOR_PERMISSIONS),
-        ADMINISTRATOR: projects
-        | Permission.objects.filter(
-            content_type__app_label="auth", codename__in=ADMINISTRATOR_AUTH_PERMISSIONS
-        ),
-    }
-    for name, permissions in roles.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.set(permissions.distinct())
 
 
 class Migration(migrations.Migration):

@@ -6,43 +6,12 @@ first history row from ``manage.py ensure_history``."""
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import projects.core.event_times
 import simple_history.models
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from projects.core.roles import (
-    ADMINISTRATOR,
-    ADMINISTRATOR_AUTH_PERMISSIONS,
-    UNIT_EDITOR,
-    UNIT_EDITOR_PERMISSIONS,
-    VIEWER,
-)
-
-
-def sync_roles(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    projects = Permission.objects.filter(content_type__app_label="projects").exclude(
-        content_type__model__startswith="historical", codename__regex=r"^(add|change|delete)_"
-    )
-    views = projects.filter(codename__startswith="view_")
-    roles = {
-        VIEWER: views,
-        UNIT_EDITOR: views | projects.filter(codename__in=UNIT_EDITOR_PERMISSIONS),
-        ADMINISTRATOR: projects
-        | Permission.objects.filter(
-            content_type__app_label="auth", codename__in=ADMINISTRATOR_AUTH_PERMISSIONS
-        ),
-    }
-    for name, permissions in roles.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.set(permissions.distinct())
+import projects.core.event_times
+from projects.core.roles import sync_groups as sync_roles
 
 
 class Migration(migrations.Migration):

@@ -2,42 +2,9 @@
 
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-from projects.core.roles import (
-    ADMINISTRATOR,
-    ADMINISTRATOR_AUTH_PERMISSIONS,
-    UNIT_EDITOR,
-    UNIT_EDITOR_PERMISSIONS,
-    VIEWER,
-)
-
-
-def sync_roles(apps, schema_editor):
-    """The roles' permissions brought up to date for the new model (as 0012 does): the
-    administrators may see every job in the admin."""
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    projects = Permission.objects.filter(content_type__app_label="projects").exclude(
-        content_type__model__startswith="historical", codename__regex=r"^(add|change|delete)_"
-    )
-    views = projects.filter(codename__startswith="view_")
-    roles = {
-        VIEWER: views,
-        UNIT_EDITOR: views | projects.filter(codename__in=UNIT_EDITOR_PERMISSIONS),
-        ADMINISTRATOR: projects
-        | Permission.objects.filter(
-            content_type__app_label="auth", codename__in=ADMINISTRATOR_AUTH_PERMISSIONS
-        ),
-    }
-    for name, permissions in roles.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.set(permissions.distinct())
+from projects.core.roles import sync_groups as sync_roles
 
 
 class Migration(migrations.Migration):
