@@ -244,9 +244,12 @@ class PlanAdmin(HistoryAdmin):
     open_task_count = column("open_task_count", _("open tasks"))
 
     def get_queryset(self, request):
+        # The channel too: a plan the article gives no title is named after its channel
+        # (Plan.__str__), in the changelist and in the plan autocomplete of the five lists.
         return (
             super()
             .get_queryset(request)
+            .select_related("channel")
             .annotate(
                 problem_count=count_of(Problem.objects.all(), "plan"),
                 task_count=count_of(Task.objects.all(), "plan"),
