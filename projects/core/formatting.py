@@ -41,3 +41,11 @@ def percent(value, places=1):
     if value == value.to_integral():
         return f"{value.quantize(Decimal(1))}%"
     return f"{value:.{places}f}%"
+
+
+def key_labels(keys, labels):
+    """The labels of stored keys (comma-joined, or a sequence) by ``labels``, in their order;
+    a key ``labels`` does not know is shown as it is, blanks are left out."""
+    if isinstance(keys, str):
+        keys = keys.split(",")
+    return [labels.get(key.strip(), key.strip()) for key in keys if key.strip()]

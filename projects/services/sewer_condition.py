@@ -41,6 +41,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from projects.core.formatting import key_labels
 from projects.models import Defect, DefectCode, Inspection, PipeSegment, SegmentScore
 from projects.standards import cjj181
 from projects.standards.config import CJJ181
@@ -152,9 +153,7 @@ def scoring_rules():
 def deviation_labels(deviations):
     """The words of stored deviations (comma-joined keys, or a sequence of keys): a list, empty
     for the standard. An unknown key is shown as it is."""
-    if isinstance(deviations, str):
-        deviations = deviations.split(",")
-    return [DEVIATION_LABELS.get(key.strip(), key.strip()) for key in deviations if key.strip()]
+    return key_labels(deviations, DEVIATION_LABELS)
 
 
 def deviation_wording(deviations):

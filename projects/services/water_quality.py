@@ -37,6 +37,7 @@ from django.db.models.functions import DenseRank, TruncDate
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from projects.core.formatting import key_labels
 from projects.models import Channel, Judgement, Sample, SamplingPoint
 from projects.standards.black_odour import (
     Grade,
@@ -216,7 +217,7 @@ DEVIATION_LABELS = {
 def deviation_labels(value):
     """The labels of the deviations stored in a ``Judgement.deviations`` value (comma-separated
     keys; an unknown key is shown as it is)."""
-    return [DEVIATION_LABELS.get(key, key) for key in value.split(",") if key]
+    return key_labels(value, DEVIATION_LABELS)
 
 
 def condition_label(value):
