@@ -226,20 +226,13 @@ class InspectionImporter(Importer):
             segment_code = row.get("segment")
             if segment_code is not None:
                 known = segments.setdefault(segment_code, {})
-                for name in SEGMENT_FIELDS:
-                    value = row.get(name)
-                    if value is None:
-                        continue
-                    first = known.get(name)
-                    if first is None:
-                        known[name] = (value, line)
-                    elif first[0] != value:
-                        add_error(
-                            line,
-                            headers[name],
-                            _("Differs from line %(line)s of the same segment (“%(value)s”).")
-                            % {"line": first[1], "value": first[0]},
-                        )
+                self.agree(
+                    known,
+                    row,
+                    line,
+                    SEGMENT_FIELDS,
+                    _("Differs from line %(line)s of the same segment (“%(value)s”)."),
+                )
                 known.setdefault("_line", line)
 
             method, day = row.get("method"), row.get("inspected_on")
@@ -248,20 +241,13 @@ class InspectionImporter(Importer):
                 inspection = inspections.get(key)
                 if inspection is None:
                     inspection = inspections[key] = {"lines": [], "defects": []}
-                for name in ("contractor", "video_ref"):
-                    value = row.get(name)
-                    if value is None:
-                        continue
-                    first = inspection.get(name)
-                    if first is None:
-                        inspection[name] = (value, line)
-                    elif first[0] != value:
-                        add_error(
-                            line,
-                            headers[name],
-                            _("Differs from line %(line)s of the same inspection (“%(value)s”).")
-                            % {"line": first[1], "value": first[0]},
-                        )
+                self.agree(
+                    inspection,
+                    row,
+                    line,
+                    ("contractor", "video_ref"),
+                    _("Differs from line %(line)s of the same inspection (“%(value)s”)."),
+                )
                 inspection["lines"].append(line)
                 if defect is not None and len(self.result.errors) == errors_before:
                     inspection["defects"].append(defect)
@@ -274,6 +260,22 @@ class InspectionImporter(Importer):
             inspections=len(inspections),
             defects=sum(len(i["defects"]) for i in inspections.values()),
         )
+
+    def agree(self, record, row, line, names, message):
+        """Each of ``names`` given on ``line`` must equal the value the first line of the same
+        segment or inspection gave (kept in ``record`` as (value, line)); a difference is an
+        error on this line, worded by ``message``."""
+        for name in names:
+            value = row.get(name)
+            if value is None:
+                continue
+            first = record.get(name)
+            if first is None:
+                record[name] = (value, line)
+            elif first[0] != value:
+                self.add_error(
+                    line, self.headers[name], message % {"line": first[1], "value": first[0]}
+                )
 
     def check_against_database(self, segments, inspections):
         """Compare the file's segments with the stored ones, require the columns of new ones,
