@@ -20,7 +20,8 @@ import warnings
 import generate_rows
 from import_and_grade import ensure_database
 
-# (label, URL name, admin changelist of the same rows or None)
+# (label, URL name, admin changelist of the same rows or None[, model whose first row is the
+# page's one argument])
 PAGES = [
     ("month report", "projects:month-report", None),
     ("dashboard", "projects:dashboard", None),
@@ -33,7 +34,38 @@ PAGES = [
     ("assessments", "projects:assessment-list", "admin:projects_monthlyassessment_changelist"),
     ("project list", "projects:project-list", "admin:projects_project_changelist"),
     ("channel list", "projects:channel-list", "admin:projects_channel_changelist"),
+    ("batch list", "projects:batch-list", "admin:projects_interceptionbatch_changelist"),
+    ("pipe network", "projects:pipes", None),
+    ("segment priority", "projects:segment-priority", "admin:projects_pipesegment_changelist"),
+    ("segment upkeep", "projects:segment-maintenance", None),
+    ("import index", "projects:import-index", None),
+    ("channel page", "projects:channel-detail", None, "Channel"),
+    ("plan edit", "projects:plan-edit", None, "Channel"),
+    ("channel history", "projects:channel-history", None, "Channel"),
+    ("project page", "projects:project-detail", None, "Project"),
+    ("batch page", "projects:batch-detail", None, "InterceptionBatch"),
+    ("segment page", "projects:segment-detail", None, "PipeSegment"),
+    ("station page", "projects:station-detail", None, "ResponsibleUnit"),
+    ("patrol page", "projects:patrol-detail", None, "PatrolRecord"),
+    ("complaint page", "projects:complaint-detail", None, "Complaint"),
+    ("assessment page", "projects:assessment-detail", None, "MonthlyAssessment"),
 ]
+
+
+def page_url(name, model_name):
+    """The page's URL: with the first row of ``model_name`` as its argument when given (for a
+    station, the first unit that runs patrol posts)."""
+    from django.apps import apps
+    from django.urls import reverse
+
+    if model_name is None:
+        return reverse(name)
+    model = apps.get_model("projects", model_name)
+    rows = model.objects.order_by("pk")
+    if model_name == "ResponsibleUnit":
+        rows = rows.filter(patrol_posts__isnull=False)
+    pk = rows.values_list("pk", flat=True).first()
+    return reverse(name, args=[pk]) if pk is not None else None
 
 
 def setup():
@@ -98,6 +130,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--factor", type=float, required=True)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--only", action="append", default=[], help="time only pages whose label holds this"
+    )
     args = parser.parse_args(argv)
     ensure_database()
     setup()
@@ -115,8 +150,13 @@ def main(argv=None):
         f" {'admin p50':>9} {'ratio':>6}"
     )
     print(f"factor {args.factor:g}, {args.runs} runs a page\n\n{header}", flush=True)
-    for label, name, admin_name in PAGES:
-        url = reverse(name)
+    for label, name, admin_name, *model in PAGES:
+        if args.only and not any(part in label for part in args.only):
+            continue
+        url = page_url(name, model[0] if model else None)
+        if url is None:
+            print(f"{label:<16} (no {model[0]} in the database)", flush=True)
+            continue
         queries, size = count_queries(browser, url)
         times = timings(browser, url, args.runs)
         median = statistics.median(times)
