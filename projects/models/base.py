@@ -1,11 +1,34 @@
-"""Shared pieces: source citations, the month-start rule and constraint helpers."""
+"""Shared pieces: source citations, the month-start rule constraint helpers and a count subquery."""
 
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def count_of(queryset, outer_field, field="pk", distinct=False):
+    """A correlated ``COUNT`` subquery: rows of ``queryset`` whose ``outer_field`` is the outer
+    row's pk (0 when none), counting ``field`` (distinct values with ``distinct``). Unlike
+    ``Count()`` it needs no GROUP BY over the outer query.
+
+    So the admin and the channel list count with this rather than ``Count()``: a grouped query
+    drops ``Meta.ordering`` (the autocomplete lists page through the admin's queryset in that
+    order), and over a city's channels it makes the database compute every row's columns
+    before it can sort and take a page."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{outer_field: OuterRef("pk")})
+            .order_by()
+            .values(outer_field)
+            .annotate(n=Count(field, distinct=distinct))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
 
 
 class SourceParagraph(models.Model):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models.base import Sourced, length_field, non_negative
+from projects.models.base import Sourced, count_of, length_field, non_negative
 
 
 class ChannelQuerySet(models.QuerySet):
@@ -38,7 +38,7 @@ class ChannelQuerySet(models.QuerySet):
             self.select_related("street", "maintaining_unit", "source")
             .with_plan_flag()
             .with_condition()
-            .annotate(project_count=Count("projects", distinct=True))
+            .annotate(project_count=count_of(Channel.projects.through.objects, "channel"))
         )
 
     def condition_counts(self):

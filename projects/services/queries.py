@@ -1,9 +1,9 @@
 """Query pieces shared by the site's pages and the admin."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 
 from projects.models import Photo
+from projects.models.base import count_of  # noqa: F401 (the admin counts with it from here)
 
 
 def as_listed(lookup, model):
@@ -11,28 +11,6 @@ def as_listed(lookup, model):
     name: where the source lists them (岱山、上冲; 金凤、东大、南屏东、南屏中、翠微东) that is the
     source's order, as the seeded rows were entered in it."""
     return Prefetch(lookup, queryset=model._default_manager.order_by("pk"))
-
-
-def count_of(queryset, outer_field, field="pk", distinct=False):
-    """A correlated ``COUNT`` subquery: rows of ``queryset`` whose ``outer_field`` is the outer
-    row's pk (0 when none), counting ``field`` (distinct values with ``distinct``). Unlike
-    ``Count()`` it needs no GROUP BY over the outer query.
-
-    So the admin counts with this rather than the models' ``Count()`` methods (channels'
-    ``for_list()``, problems' ``with_task_count()``, the batches' ``for_table()``): a grouped
-    query drops ``Meta.ordering``, and the autocomplete lists page through the admin's
-    queryset in that order."""
-    return Coalesce(
-        Subquery(
-            queryset.filter(**{outer_field: OuterRef("pk")})
-            .order_by()
-            .values(outer_field)
-            .annotate(n=Count(field, distinct=distinct))
-            .values("n")[:1],
-            output_field=IntegerField(),
-        ),
-        0,
-    )
 
 
 def photos_of(model):
