@@ -11,7 +11,7 @@ writes themselves are ``projects.services.complaints``' transitions."""
 
 import django_filters as filters
 from django import forms
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -229,11 +229,14 @@ STEP_FORMS = {form.step: form for form in (DispatchForm, HandleForm, EvaluateFor
 
 
 def units_with_complaints(request):
-    return ResponsibleUnit.objects.filter(complaints__isnull=False).distinct().order_by("name")
+    # EXISTS rather than a join made DISTINCT: the database stops at each unit's first
+    # complaint instead of sorting the rows of every complaint.
+    has = Complaint.objects.filter(assigned_unit=OuterRef("pk"))
+    return ResponsibleUnit.objects.filter(Exists(has)).order_by("name")
 
 
 def channels_with_complaints(request):
-    return Channel.objects.filter(complaints__isnull=False).distinct().order_by("name")
+    return Channel.objects.filter(Exists(Complaint.objects.filter(channel=OuterRef("pk"))))
 
 
 class ComplaintBoardFilter(filters.FilterSet):

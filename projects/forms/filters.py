@@ -2,7 +2,7 @@
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.core.event_times import validate_date_in_range
@@ -108,7 +108,9 @@ class ChannelFilter(SearchFilterSet):
 
 
 def channels_with_projects(request):
-    return Channel.objects.filter(projects__isnull=False).distinct()
+    return Channel.objects.filter(
+        Exists(Project.channels.through.objects.filter(channel=OuterRef("pk")))
+    )
 
 
 class ProjectFilter(SearchFilterSet):

@@ -4,6 +4,7 @@ and ``record_patrol``: the record, its photos and what its finding opens, in one
 import django_filters as filters
 from django import forms
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -303,7 +304,8 @@ def posts(request):
 
 
 def patrolled_channels(request):
-    return Channel.objects.filter(patrol_posts__isnull=False).distinct()
+    covered = PatrolPost.channels.through.objects.filter(channel=OuterRef("pk"))
+    return Channel.objects.filter(Exists(covered))
 
 
 class DateRange(filters.widgets.DateRangeWidget):
