@@ -49,6 +49,13 @@ PAGES = [
     ("patrol page", "projects:patrol-detail", None, "PatrolRecord"),
     ("complaint page", "projects:complaint-detail", None, "Complaint"),
     ("assessment page", "projects:assessment-detail", None, "MonthlyAssessment"),
+    ("assessment items", "projects:assessment-items", None),
+    ("deduction form", "projects:assessment-deduction-create", None, "MonthlyAssessment"),
+    ("task form", "projects:task-update", None, "Task"),
+    ("task history", "projects:task-history", None, "Task"),
+    ("report form", "projects:report-create", None, "Project"),
+    ("report edit", "projects:report-update", None, "ProgressReport"),
+    ("project history", "projects:project-history", None, "Project"),
 ]
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from projects.models import (
     AssessmentItem,
+    Channel,
     Complaint,
     Deduction,
     MonthlyAssessment,
@@ -383,3 +384,29 @@ class AdminTests(AssessmentTestCase):
         self.assertEqual(
             set(form.fields["station"].queryset), {self.unit_a, self.unit_b}
         )  # municipal stations only
+
+
+class DeductionFormSizeTests(AssessmentTestCase):
+    """A city has thousands of channels: the deduction form's channel is a search box holding
+    the chosen channel only, and a channel among many is saved as posted."""
+
+    def test_the_channel_choice_does_not_grow_with_the_channels_and_a_far_one_is_saved(self):
+        self.client.force_login(self.administrator)
+        url = reverse("projects:assessment-deduction-create", args=[self.june_b.pk])
+        before = self.client.get(url).content.decode().count("<option")
+        channels = Channel.objects.bulk_create(
+            Channel(name=f"测试排洪渠{i:03d}") for i in range(120)
+        )
+        page = self.client.get(url)
+        self.assertLessEqual(page.content.decode().count("<option"), before)
+        self.assertContains(page, reverse("projects:lookup", args=["channels"]))
+        response = self.client.post(
+            url,
+            {
+                "item": AssessmentItem.objects.get(code="C1").pk,
+                "occurrences": "1",
+                "channel": channels[117].pk,
+            },
+        )
+        self.assertRedirects(response, self.june_b.get_absolute_url())
+        self.assertEqual(Deduction.objects.get(assessment=self.june_b).channel, channels[117])

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from projects.core.event_times import BoundedDates
+from projects.forms.widgets import lookup_when_long
 from projects.models import AssessmentItem, Channel, Complaint, Deduction, MonthlyAssessment
 
 
@@ -26,6 +27,8 @@ class DeductionForm(BoundedDates, forms.ModelForm):
         self.instance.assessment = assessment
         self.fields["item"].queryset = AssessmentItem.objects.filter(active=True)
         self.fields["channel"].queryset = Channel.objects.order_by("name")
+        # A city has thousands of channels: a search box beyond a few dozen.
+        lookup_when_long(self.fields["channel"], "channels")
         self.fields["points"].required = False
 
     def clean_complaint_number(self):
