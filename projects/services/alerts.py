@@ -12,8 +12,12 @@ For a day ``today`` and a look-ahead of ``days_ahead`` days (the ``ALERT_DAYS_AH
   the day after (and with no deadline in the look-ahead) → the administrators;
 - a channel whose latest black-odour judgement is worse than the one before it (clear <
   light < severe) → its maintaining unit;
-- a channel of an active patrol post not patrolled within the post's interval
-  (``projects.services.patrols.unpatrolled_channels``, counted in whole days) → the post's station.
+- a channel of an active patrol post not patrolled by it within the post's interval (counted
+  in whole days) → the post's station.
+
+The rules are querysets (``projects.services.alert_rules``, one per kind): the digest reads
+them whole, the dashboard counts them and reads the first few, the "needs attention" list pages
+through them.
 
 What has no unit (a task without lead unit, a complaint without assigned unit, a channel
 without maintaining unit) goes to the unassigned group, which the administrators receive.
@@ -24,38 +28,21 @@ import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F, JSONField, OuterRef, Subquery
 from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext
 
-from projects.core.months import day_start
-from projects.models import Channel, Complaint, Judgement, ResponsibleUnit, Task
-from projects.models.complaints import OPEN_WORK_STAGES
-from projects.services.patrols import unpatrolled_channels
+from projects.models import Judgement, ResponsibleUnit
+from projects.services.alert_rules import (
+    KIND_ORDER,
+    SEVERITY_RANK,
+    Kind,
+    Severity,
+    by_kind,
+    combined,
+)
 
-
-class Kind(models.TextChoices):
-    TASK = "task", pgettext_lazy("alert kind", "Task")
-    COMPLAINT = "complaint", pgettext_lazy("alert kind", "Complaint")
-    DISPATCH = "dispatch", pgettext_lazy("alert kind", "To dispatch")
-    GRADE = "grade", pgettext_lazy("alert kind", "Water quality")
-    PATROL = "patrol", pgettext_lazy("alert kind", "Patrol")
-
-
-class Severity(models.TextChoices):
-    # In this order in every list: overdue first, due soon last.
-    OVERDUE = "overdue", pgettext_lazy("alert severity", "Overdue")
-    WORSENED = "worsened", pgettext_lazy("alert severity", "Worsened")
-    DUE_SOON = "due_soon", pgettext_lazy("alert severity", "Due soon")
-
-
-SEVERITY_RANK = {value: rank for rank, value in enumerate(Severity.values)}
-GRADE_RANK = {Judgement.Grade.CLEAR: 0, Judgement.Grade.LIGHT: 1, Judgement.Grade.SEVERE: 2}
-# Items of the same severity and day: in the order of the kinds (a dict: sorting a city's
-# tens of thousands of items must not look the kinds up in a list each time).
-KIND_ORDER = {kind: rank for rank, kind in enumerate(Kind.values)}
+__all__ = ["Alerts", "Group", "Item", "Kind", "Severity", "item_of", "needs_attention"]
 
 
 def _date(day):
@@ -213,159 +200,60 @@ def _path(*candidates):
     return None
 
 
+def item_of(row, today):
+    """The ``Item`` of a row of ``projects.services.alert_rules`` (its ``COLUMNS``)."""
+    kind = row["item_kind"]
+    channel, complaint = row["item_channel"], row["item_complaint"]
+    if kind == Kind.TASK:
+        link = _path(("projects:channel-detail", [channel]))
+    elif kind in (Kind.COMPLAINT, Kind.DISPATCH):
+        link = _path(("projects:complaint-detail", [complaint]), ("projects:complaint-board", []))
+    elif kind == Kind.GRADE:
+        link = _path(("projects:channel-detail", [channel]))
+        link = f"{link}#water-quality" if link else None
+    else:
+        link = _path(
+            ("projects:station-detail", [row["item_station"]]),
+            ("projects:channel-detail", [channel]),
+        )
+    return Item(
+        kind=kind,
+        label=row["item_label"],
+        link=link,
+        severity=row["item_severity"],
+        today=today,
+        due=row["item_due"],
+        since=row["item_since"],
+        previous_grade=row["item_previous_grade"] or "",
+        latest_grade=row["item_latest_grade"] or "",
+        interval_days=row["item_interval_days"],
+    )
+
+
+def unit_of(row):
+    """The responsible unit a row of ``alert_rules`` goes to (made from the row: no query), or
+    None for the administrators."""
+    if row["item_unit"] is None:
+        return None
+    return ResponsibleUnit(
+        id=row["item_unit"], name=row["item_unit_name"], kind=row["item_unit_kind"]
+    )
+
+
 def needs_attention(today=None, days_ahead=None, unit=None):
     """The ``Alerts`` for ``today`` (default: today) looking ``days_ahead`` days ahead (default
-    ``settings.ALERT_DAYS_AHEAD``). With ``unit`` (a ResponsibleUnit or its pk), only that
-    unit's items, found by the same rules. Four queries whatever the number of rows."""
+    ``settings.ALERT_DAYS_AHEAD``): every item by the rules of ``alert_rules``. With ``unit``
+    (a ResponsibleUnit or its pk), only that unit's items, found by the same rules. One query
+    whatever the number of rows."""
     today = today or timezone.localdate()
     days_ahead = settings.ALERT_DAYS_AHEAD if days_ahead is None else days_ahead
-    horizon = today + datetime.timedelta(days=days_ahead)
-    unit_id = getattr(unit, "pk", unit)
     units = {}
     items = {}
-
-    def add(owner, item):
-        key = owner.pk if owner is not None else None
-        units[key] = owner
-        items.setdefault(key, []).append(item)
-
-    def timing(due):
-        return Severity.OVERDUE if due < today else Severity.DUE_SOON
-
-    # Plan tasks: read as plain rows (a city has tens of thousands), their units made once
-    # each from the same row.
-    tasks = (
-        Task.objects.with_overdue(today)
-        .exclude(status=Task.Status.DONE)
-        .filter(effective_deadline__lte=horizon)
-        .values_list(
-            "content",
-            "effective_deadline",
-            "plan__channel_id",
-            "plan__channel__name",
-            "lead_unit_id",
-            "lead_unit__name",
-            "lead_unit__kind",
-        )
-    )
-    if unit_id is not None:
-        tasks = tasks.filter(lead_unit=unit_id)
-    lead_units = {None: None}
-    for content, deadline, channel_id, channel_name, lead_id, lead_name, lead_kind in tasks:
-        if lead_id not in lead_units:
-            lead_units[lead_id] = ResponsibleUnit(id=lead_id, name=lead_name, kind=lead_kind)
-        add(
-            lead_units[lead_id],
-            Item(
-                kind=Kind.TASK,
-                label=f"{channel_name} · {content}",
-                link=_path(("projects:channel-detail", [channel_id])),
-                severity=timing(deadline),
-                today=today,
-                due=deadline,
-            ),
-        )
-
-    # Complaints: deadlines of the assigned unit; dispatches late for the administrators.
-    complaints = Complaint.objects.filter(stage__in=OPEN_WORK_STAGES).select_related(
-        "assigned_unit"
-    )
-    if unit_id is not None:
-        complaints = complaints.filter(assigned_unit=unit_id, deadline__lte=horizon)
-    else:
-        complaints = complaints.filter(
-            models.Q(deadline__lte=horizon)
-            | models.Q(
-                stage=Complaint.Stage.FOUND,
-                received_at__lt=day_start(today - datetime.timedelta(days=1)),
-            )
-        )
-    for complaint in complaints:
-        link = _path(
-            ("projects:complaint-detail", [complaint.pk]), ("projects:complaint-board", [])
-        )
-        if complaint.deadline is not None and complaint.deadline <= horizon:
-            owner = complaint.assigned_unit
-            item = Item(
-                kind=Kind.COMPLAINT,
-                label=str(complaint),
-                link=link,
-                severity=timing(complaint.deadline),
-                today=today,
-                due=complaint.deadline,
-            )
-        else:
-            received = timezone.localtime(complaint.received_at).date()
-            owner = None
-            item = Item(
-                kind=Kind.DISPATCH,
-                label=str(complaint),
-                link=link,
-                severity=Severity.OVERDUE,
-                today=today,
-                due=received + datetime.timedelta(days=1),
-                since=received,
-            )
-        add(owner, item)
-
-    # Channels whose latest judgement is worse than the one before it.
-    judgements = Judgement.objects.filter(channel=OuterRef("pk")).order_by("-computed_at", "-pk")
-    channels = (
-        Channel.objects.annotate(
-            latest_grade=Subquery(judgements.values("grade")[:1]),
-            previous_grade=Subquery(judgements.values("grade")[1:2]),
-            judged_at=Subquery(judgements.values("computed_at")[:1]),
-            latest_rounds=Subquery(judgements.values("rounds")[:1], output_field=JSONField()),
-            previous_rounds=Subquery(judgements.values("rounds")[1:2], output_field=JSONField()),
-        )
-        .filter(previous_grade__isnull=False)
-        .exclude(latest_grade=F("previous_grade"))
-        .select_related("maintaining_unit")
-    )
-    if unit_id is not None:
-        channels = channels.filter(maintaining_unit=unit_id)
-    for channel in channels:
-        if GRADE_RANK[channel.latest_grade] <= GRADE_RANK[channel.previous_grade]:
-            continue
-        if channel.latest_rounds == channel.previous_rounds:
-            # Regraded on the same sampling days (the rules or their options changed): the
-            # water did not worsen.
-            continue
-        link = _path(("projects:channel-detail", [channel.pk]))
-        add(
-            channel.maintaining_unit,
-            Item(
-                kind=Kind.GRADE,
-                label=channel.name,
-                link=f"{link}#water-quality" if link else None,
-                severity=Severity.WORSENED,
-                today=today,
-                since=timezone.localtime(channel.judged_at).date(),
-                previous_grade=channel.previous_grade,
-                latest_grade=channel.latest_grade,
-            ),
-        )
-
-    # Channels not patrolled within their post's interval, counted in whole days: patrolled
-    # on or after today − interval is in time.
-    for row in unpatrolled_channels(station=unit_id, now=day_start(today)):
-        last = timezone.localtime(row.last_patrolled_at).date() if row.last_patrolled_at else None
-        add(
-            row.post.station,
-            Item(
-                kind=Kind.PATROL,
-                label=f"{row.channel.name} · {row.post.name}",
-                link=_path(
-                    ("projects:station-detail", [row.post.station_id]),
-                    ("projects:channel-detail", [row.channel.pk]),
-                ),
-                severity=Severity.OVERDUE,
-                today=today,
-                due=last + datetime.timedelta(days=row.interval_days) if last else None,
-                since=last,
-                interval_days=row.interval_days,
-            ),
-        )
+    for row in combined(by_kind(today, days_ahead, unit=unit)):
+        key = row["item_unit"]
+        if key not in units:
+            units[key] = unit_of(row)
+        items.setdefault(key, []).append(item_of(row, today))
 
     def group_order(key):
         owner = units[key]

@@ -1,0 +1,400 @@
+"""The rules of what needs attention (``projects.services.alerts``), as one queryset per kind
+of item. The daily digests iterate them whole; the dashboard counts them and reads the most
+urgent few; the "needs attention" list pages through them: all in the database, so that the
+rules live here once and a city's tens of thousands of items are never read to show ten.
+
+Every queryset yields rows of the same columns (``COLUMNS``), so that they combine into one
+``UNION ALL`` ordered as every list of items is: overdue first, then worsened, then due soon;
+within each, by the day (due, else judged or received; a channel never patrolled first), the
+kind, the label.
+
+Days are counted in the site's time zone: a complaint received on a day is due to be
+dispatched the day after; a patrol is due the post's interval after the day of the last one."""
+
+import datetime
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncDate
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
+
+from projects.core.months import day_start
+from projects.models import Channel, Complaint, Judgement, PatrolPost, PatrolRecord, Task
+from projects.models.complaints import OPEN_WORK_STAGES
+
+
+class Kind(models.TextChoices):
+    TASK = "task", pgettext_lazy("alert kind", "Task")
+    COMPLAINT = "complaint", pgettext_lazy("alert kind", "Complaint")
+    DISPATCH = "dispatch", pgettext_lazy("alert kind", "To dispatch")
+    GRADE = "grade", pgettext_lazy("alert kind", "Water quality")
+    PATROL = "patrol", pgettext_lazy("alert kind", "Patrol")
+
+
+class Severity(models.TextChoices):
+    # In this order in every list: overdue first, due soon last.
+    OVERDUE = "overdue", pgettext_lazy("alert severity", "Overdue")
+    WORSENED = "worsened", pgettext_lazy("alert severity", "Worsened")
+    DUE_SOON = "due_soon", pgettext_lazy("alert severity", "Due soon")
+
+
+SEVERITY_RANK = {value: rank for rank, value in enumerate(Severity.values)}
+# Items of the same severity and day: in the order of the kinds.
+KIND_ORDER = {kind: rank for rank, kind in enumerate(Kind.values)}
+GRADE_RANK = {Judgement.Grade.CLEAR: 0, Judgement.Grade.LIGHT: 1, Judgement.Grade.SEVERE: 2}
+# The day an item without any sorts by: first of its severity (a channel never patrolled).
+EARLIEST = datetime.date(1, 1, 1)
+
+# The columns of every row, in this order (the combined query matches them by position).
+COLUMNS = (
+    "item_kind",
+    "item_severity",
+    "item_severity_rank",
+    "item_day",  # what the list sorts by: due, else since, else EARLIEST
+    "item_due",  # deadline, or the day a dispatch or a patrol was due; None: never patrolled
+    "item_since",  # received / last patrolled / judged on
+    "item_label",
+    "item_channel",  # the channel's pk (tasks, grades, patrols)
+    "item_complaint",  # the complaint's pk (complaints, dispatches)
+    "item_station",  # the patrol post's station (patrols)
+    "item_unit",  # the responsible unit's pk; None: the administrators'
+    "item_unit_name",
+    "item_unit_kind",
+    "item_previous_grade",
+    "item_latest_grade",
+    "item_interval_days",
+    "item_kind_rank",
+    "item_key",  # the pk of the row the item comes from: a stable last tie-break
+)
+ORDER = ("item_severity_rank", "item_day", "item_kind_rank", "item_label", "item_key")
+# Within one kind the severity follows the day (overdue: before today) and the kind is one:
+# the same order, told so that the database can keep the first few rows without sorting all.
+KIND_ORDER_BY = ("item_day", "item_label", "item_key")
+
+
+def _null(field):
+    return Cast(Value(None), output_field=field)
+
+
+def _local_date(expression):
+    return TruncDate(expression, tzinfo=timezone.get_current_timezone())
+
+
+def _plus_days(moment, days):
+    """``moment`` (a datetime expression) plus ``days`` (an integer expression) days."""
+    return ExpressionWrapper(moment + _days(days), output_field=DateTimeField())
+
+
+def _days(days):
+    """A duration of ``days`` (an integer expression) days."""
+    return ExpressionWrapper(days * Value(datetime.timedelta(days=1)), output_field=DurationField())
+
+
+def _timing(due, today):
+    """Overdue before ``today``, due soon from it on: (severity, its rank)."""
+    late = Q(**{f"{due}__lt": today})
+    return {
+        "item_severity": Case(
+            When(late, then=Value(Severity.OVERDUE.value)),
+            default=Value(Severity.DUE_SOON.value),
+            output_field=CharField(),
+        ),
+        "item_severity_rank": Case(
+            When(late, then=Value(SEVERITY_RANK[Severity.OVERDUE])),
+            default=Value(SEVERITY_RANK[Severity.DUE_SOON]),
+            output_field=IntegerField(),
+        ),
+    }
+
+
+def _columns(kind, **values):
+    """The row's columns: ``values`` (expressions or constants), the rest None or blank."""
+    defaults = {
+        "item_kind": Value(kind.value, output_field=CharField()),
+        "item_kind_rank": Value(KIND_ORDER[kind], output_field=IntegerField()),
+        "item_since": _null(DateField()),
+        "item_channel": _null(IntegerField()),
+        "item_complaint": _null(IntegerField()),
+        "item_station": _null(IntegerField()),
+        "item_unit": _null(IntegerField()),
+        "item_unit_name": _null(CharField()),
+        "item_unit_kind": _null(CharField()),
+        "item_previous_grade": Value("", output_field=CharField()),
+        "item_latest_grade": Value("", output_field=CharField()),
+        "item_interval_days": _null(IntegerField()),
+    }
+    defaults.update(values)
+    return defaults
+
+
+def _finish(rows, columns):
+    return rows.annotate(**columns).values(*COLUMNS).order_by()
+
+
+def tasks(today, horizon):
+    """A plan task not completed whose deadline (the extended one when set) has passed or falls
+    by ``horizon`` → its lead unit."""
+    rows = (
+        Task.objects.annotate(item_due=Coalesce("extended_deadline", "deadline"))
+        .exclude(status=Task.Status.DONE)
+        .filter(item_due__lte=horizon)
+    )
+    return _finish(
+        rows,
+        _columns(
+            Kind.TASK,
+            **_timing("item_due", today),
+            item_day=F("item_due"),
+            item_label=Concat(
+                "plan__channel__name", Value(" · "), "content", output_field=CharField()
+            ),
+            item_channel=F("plan__channel_id"),
+            item_unit=F("lead_unit_id"),
+            item_unit_name=F("lead_unit__name"),
+            item_unit_kind=F("lead_unit__kind"),
+            item_key=F("pk"),
+        ),
+    )
+
+
+def _complaint_label():
+    return Concat("number", Value(" "), "location", output_field=CharField())
+
+
+def complaints(today, horizon):
+    """A complaint still to be worked on (发现 or 调配) whose deadline has passed or falls by
+    ``horizon`` → its assigned unit."""
+    rows = Complaint.objects.filter(stage__in=OPEN_WORK_STAGES, deadline__lte=horizon)
+    return _finish(
+        rows,
+        _columns(
+            Kind.COMPLAINT,
+            **_timing("deadline", today),
+            item_due=F("deadline"),
+            item_day=F("deadline"),
+            item_label=_complaint_label(),
+            item_complaint=F("pk"),
+            item_unit=F("assigned_unit_id"),
+            item_unit_name=F("assigned_unit__name"),
+            item_unit_kind=F("assigned_unit__kind"),
+            item_key=F("pk"),
+        ),
+    )
+
+
+def dispatches(today, horizon):
+    """A complaint still at 发现 more than one day after it was received (not dispatched by
+    the day after) and with no deadline by ``horizon`` → the administrators."""
+    rows = Complaint.objects.filter(
+        Q(deadline__isnull=True) | Q(deadline__gt=horizon),
+        stage=Complaint.Stage.FOUND,
+        received_at__lt=day_start(today - datetime.timedelta(days=1)),
+    )
+    due = _local_date(_plus_days(F("received_at"), Value(1)))
+    return _finish(
+        rows,
+        _columns(
+            Kind.DISPATCH,
+            item_severity=Value(Severity.OVERDUE.value, output_field=CharField()),
+            item_severity_rank=Value(SEVERITY_RANK[Severity.OVERDUE], output_field=IntegerField()),
+            item_due=due,
+            item_day=due,
+            item_since=_local_date(F("received_at")),
+            item_label=_complaint_label(),
+            item_complaint=F("pk"),
+            item_key=F("pk"),
+        ),
+    )
+
+
+def _grade_rank(judgements, offset):
+    rank = Case(
+        *[When(grade=grade, then=Value(rank)) for grade, rank in GRADE_RANK.items()],
+        output_field=IntegerField(),
+    )
+    return Subquery(judgements.annotate(rank=rank).values("rank")[offset : offset + 1])
+
+
+def grades(today, horizon):
+    """A channel whose latest black-odour judgement is worse than the one before it (clear <
+    light < severe) and judged on other sampling days (a regrade of the same days, after the
+    rules or their options changed, is no worsening) → its maintaining unit."""
+    judgements = Judgement.objects.filter(channel=OuterRef("pk")).order_by("-computed_at", "-pk")
+    judged_twice = (
+        Judgement.objects.order_by()
+        .values("channel")
+        .annotate(judgements=Count("pk"))
+        .filter(judgements__gt=1)
+        .values("channel")
+    )
+    rows = (
+        Channel.objects.filter(pk__in=judged_twice)
+        .annotate(
+            latest_rank=_grade_rank(judgements, 0),
+            previous_rank=_grade_rank(judgements, 1),
+            latest_rounds=Subquery(judgements.values("rounds")[:1], output_field=JSONField()),
+            previous_rounds=Subquery(judgements.values("rounds")[1:2], output_field=JSONField()),
+        )
+        .filter(latest_rank__gt=F("previous_rank"))
+        .exclude(latest_rounds=F("previous_rounds"))
+    )
+    judged = _local_date(Subquery(judgements.values("computed_at")[:1]))
+    return _finish(
+        rows,
+        _columns(
+            Kind.GRADE,
+            item_severity=Value(Severity.WORSENED.value, output_field=CharField()),
+            item_severity_rank=Value(SEVERITY_RANK[Severity.WORSENED], output_field=IntegerField()),
+            item_due=_null(DateField()),
+            item_day=judged,
+            item_since=judged,
+            item_label=F("name"),
+            item_channel=F("pk"),
+            item_unit=F("maintaining_unit_id"),
+            item_unit_name=F("maintaining_unit__name"),
+            item_unit_kind=F("maintaining_unit__kind"),
+            item_previous_grade=Subquery(judgements.values("grade")[1:2]),
+            item_latest_grade=Subquery(judgements.values("grade")[:1]),
+            item_key=F("pk"),
+        ),
+    )
+
+
+def patrols(today, horizon):
+    """A channel of an active patrol post not patrolled by that post within the post's interval
+    (``PatrolPost.interval_days``, else the ``PATROL_INTERVAL_DAYS`` setting), counted in whole
+    days: patrolled on or after today − interval is in time → the post's station."""
+    interval = Coalesce(
+        NullIf("patrolpost__interval_days", Value(0)),
+        Value(settings.PATROL_INTERVAL_DAYS),
+        output_field=IntegerField(),
+    )
+    by_post = PatrolRecord.objects.filter(
+        post=OuterRef("patrolpost_id"), channel=OuterRef("channel_id")
+    )
+    # Patrolled in time: on or after the day the interval began. Asked as "no such patrol"
+    # (the index of a channel's patrols by time answers it), and the latest patrol read only
+    # for the rows that remain.
+    in_time = by_post.filter(
+        patrolled_at__gte=ExpressionWrapper(
+            Value(day_start(today)) - _days(OuterRef("interval")), output_field=DateTimeField()
+        )
+    )
+    rows = (
+        PatrolPost.channels.through.objects.filter(patrolpost__active=True)
+        .annotate(interval=interval)
+        .filter(~Exists(in_time))
+        .annotate(
+            last_patrolled_at=Subquery(
+                by_post.order_by("-patrolled_at").values("patrolled_at")[:1],
+                output_field=DateTimeField(),
+            )
+        )
+        .annotate(next_patrol=_plus_days(F("last_patrolled_at"), F("interval")))
+    )
+    due = _local_date(F("next_patrol"))
+    return _finish(
+        rows,
+        _columns(
+            Kind.PATROL,
+            item_severity=Value(Severity.OVERDUE.value, output_field=CharField()),
+            item_severity_rank=Value(SEVERITY_RANK[Severity.OVERDUE], output_field=IntegerField()),
+            item_due=due,
+            item_day=Coalesce(due, Value(EARLIEST), output_field=DateField()),
+            item_since=_local_date(F("last_patrolled_at")),
+            item_label=Concat(
+                "channel__name", Value(" · "), "patrolpost__name", output_field=CharField()
+            ),
+            item_channel=F("channel_id"),
+            item_station=F("patrolpost__station_id"),
+            item_unit=F("patrolpost__station_id"),
+            item_unit_name=F("patrolpost__station__name"),
+            item_unit_kind=F("patrolpost__station__kind"),
+            item_interval_days=F("interval"),
+            item_key=F("pk"),
+        ),
+    )
+
+
+RULES = {
+    Kind.TASK: tasks,
+    Kind.COMPLAINT: complaints,
+    Kind.DISPATCH: dispatches,
+    Kind.GRADE: grades,
+    Kind.PATROL: patrols,
+}
+
+
+def horizon_of(today, days_ahead):
+    return today + datetime.timedelta(days=days_ahead)
+
+
+def by_kind(today, days_ahead, unit=None, kinds=None, severity=None):
+    """{kind: queryset of its rows} for ``today`` looking ``days_ahead`` days ahead, with
+    ``unit`` (a ResponsibleUnit or its pk) only that unit's (the administrators' dispatches are
+    nobody's unit), optionally only ``kinds`` and only items of ``severity``."""
+    horizon = horizon_of(today, days_ahead)
+    unit_id = getattr(unit, "pk", unit)
+    querysets = {}
+    for kind, rule in RULES.items():
+        if kinds and kind not in kinds:
+            continue
+        if unit_id is not None and kind == Kind.DISPATCH:
+            continue
+        rows = rule(today, horizon)
+        if unit_id is not None:
+            rows = rows.filter(item_unit=unit_id)
+        if severity:
+            rows = rows.filter(item_severity=severity)
+        querysets[kind] = rows
+    return querysets
+
+
+def combined(querysets, first=None):
+    """The rows of ``querysets`` (``by_kind``'s values) as one query, in the order of every list
+    (``ORDER``); None when there are none. With ``first``, only the first ``first`` rows: each
+    kind's own first ones are all that can be among them, so each is cut there before they
+    are put together (where the database allows it), not sorted whole."""
+    rows = list(querysets.values())
+    if not rows:
+        return None
+    if len(rows) > 1:
+        if first is not None and connection.features.supports_slicing_ordering_in_compound:
+            rows = [part.order_by(*KIND_ORDER_BY)[:first] for part in rows]
+        together = rows[0].union(*rows[1:], all=True).order_by(*ORDER)
+    else:
+        together = rows[0].order_by(*ORDER)
+    return together if first is None else together[:first]
+
+
+def counts(querysets):
+    """{(kind, severity): number of items}, counted in the database. One query."""
+    grouped = [
+        rows.values("item_kind", "item_severity").annotate(number=Count("*")).order_by()
+        for rows in querysets.values()
+    ]
+    if not grouped:
+        return {}
+    rows = grouped[0].union(*grouped[1:], all=True) if len(grouped) > 1 else grouped[0]
+    return {
+        (row["item_kind"], row["item_severity"]): row["number"] for row in rows if row["number"]
+    }
