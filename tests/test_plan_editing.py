@@ -467,13 +467,15 @@ class PlanEditTests(PlanEditingTestCase):
         count()
 
 
-# 25 queries: session and user (2); the channel; the user's permissions (2); the plan and its
-# latest history row (2); the units, once for every single choice of the page and once for the
-# supporting units' multiple choice (2); problems, targets, measures and
-# responsibilities with their citations, and their latest history rows (8); the plan's
-# problems and targets a task may link to (2); the tasks with their citations, and their
-# problems, targets and supporting units (4); the techniques; the projects.
-EXPECTED_QUERIES = 25
+# 23 queries: session and user (2); the channel; the user's permissions (2); the plan with its
+# compiler and approver, and its latest history row (2); the units, at most LIST_LIMIT + 1 of
+# them, once for every unit choice of the page; problems, targets, measures (with their
+# projects) and responsibilities (with their units) with their citations, and their latest
+# history rows (8); the plan's problems and targets a task may link to (2); the tasks with their
+# citations and lead units, and their problems, targets and supporting units (4); the
+# techniques. The projects are a search box: none read but those chosen, with their measures.
+# The same whatever the number of rows, units and projects (tests/test_plan_editing_scale.py).
+EXPECTED_QUERIES = 23
 
 
 class AccessTests(PlanEditingTestCase):

@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.core.event_times import BoundedDates
 from projects.forms.edits import DateInput, VersionedForm
+from projects.forms.plan_choices import SharedChoices
+from projects.forms.widgets import lookup_when_long
 from projects.models import (
     Channel,
     Measure,
@@ -159,26 +161,6 @@ class UntouchedRowPasses:
         super().full_clean()
 
 
-class SharedChoices:
-    """The forms of one page show the same select options (units in the plan's fields, the
-    tasks and the responsibilities): look each list of options up once for the whole page, not
-    once per field and row (``unshared``: fields whose options a form sets itself)."""
-
-    unshared = ()
-
-    def __init__(self, *args, shared_choices=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if shared_choices is None:
-            return
-        for name, field in self.fields.items():
-            if isinstance(field, forms.ModelChoiceField) and name not in self.unshared:
-                key = (str(field.queryset.query), field.empty_label)
-                if key not in shared_choices:
-                    # iter(): no COUNT query for a length hint.
-                    shared_choices[key] = list(iter(field.choices))
-                field.choices = shared_choices[key]
-
-
 # --- the channel and the plan's own fields ---------------------------------------------------
 
 
@@ -201,9 +183,12 @@ class ChannelForm(HistoryStampedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["length_km"].validators.append(MinValueValidator(0))
+        lookup_when_long(self.fields["maintaining_unit"], "units")
 
 
 class PlanForm(SharedChoices, HistoryStampedForm):
+    searched_when_long = {"compiled_by": "units", "approved_by": "units"}
+
     class Meta:
         model = Plan
         fields = (
@@ -256,6 +241,8 @@ class TargetRowForm(ListRowForm):
 
 
 class MeasureRowForm(ListRowForm):
+    searched = {"project": "projects"}
+
     class Meta:
         model = Measure
         fields = (
@@ -292,6 +279,8 @@ class MeasureRowForm(ListRowForm):
 
 
 class ResponsibilityRowForm(ListRowForm):
+    searched_when_long = {"unit": "units"}
+
     class Meta:
         model = Responsibility
         fields = ("unit", "duty", "person")
@@ -319,6 +308,7 @@ class TaskRowForm(
         widgets = {"deadline": DateInput()}
 
     unshared = ("problems", "targets")
+    searched_when_long = {"lead_unit": "units", "supporting_units": "units"}
 
     def __init__(self, *args, plan_problems=(), plan_targets=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -364,7 +354,13 @@ class PlanListFormSet(BaseInlineFormSet):
 
     def get_queryset(self):
         if not hasattr(self, "_rows"):
-            rows = super().get_queryset().select_related("source").order_by("pk")
+            # The rows' chosen units and projects are read with them, for their search boxes.
+            chosen = [
+                name
+                for name in (*self.form.searched, *self.form.searched_when_long)
+                if name not in self.related
+            ]
+            rows = super().get_queryset().select_related("source", *chosen).order_by("pk")
             self._rows = rows.prefetch_related(*self.related)
         return self._rows
 

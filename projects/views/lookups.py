@@ -9,6 +9,7 @@ Kinds:
 - ``problems``: the plans' problems (``channel=``: of that channel's plan only; otherwise the
   text names the channel too, and the channel's name matches as well);
 - ``units``: every responsible unit;
+- ``projects``: every project (a plan measure's project);
 - ``posts``: the active patrol posts the user may record on; ``all-posts``: every post (the
   patrol list's filter);
 - ``patrol-channels``, ``patrol-stations``: the channels and pumping stations those posts cover
@@ -23,7 +24,14 @@ from django.http import Http404, JsonResponse
 from django.views import View
 
 from projects.forms.widgets import LOOKUP_LIMIT
-from projects.models import Channel, PatrolPost, Problem, PumpingStation, ResponsibleUnit
+from projects.models import (
+    Channel,
+    PatrolPost,
+    Problem,
+    Project,
+    PumpingStation,
+    ResponsibleUnit,
+)
 from projects.services.patrol_access import patrol_scope_of
 
 SEPARATOR = " · "
@@ -56,6 +64,10 @@ def units(request, q):
         .order_by("name")
         .values("id", text=F("name"))
     )
+
+
+def projects(request, q):
+    return Project.objects.filter(name__icontains=q).order_by("name").values("id", text=F("name"))
 
 
 def _posts(request):
@@ -94,6 +106,7 @@ KINDS = {
     "channels": channels,
     "problems": problems,
     "units": units,
+    "projects": projects,
     "posts": posts,
     "all-posts": all_posts,
     "patrol-channels": patrol_channels,

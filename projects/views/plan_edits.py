@@ -87,7 +87,9 @@ class PlanEditView(AdministratorsOnly, View):
         return super().dispatch(request, *args, **kwargs)
 
     def stored_plan(self):
-        return Plan.objects.filter(channel=self.channel).first()
+        # The compiler and approver are read with the plan: their search boxes show them.
+        plans = Plan.objects.filter(channel=self.channel)
+        return plans.select_related("compiled_by", "approved_by").first()
 
     def build(self, data=None):
         plan = self.stored_plan()
