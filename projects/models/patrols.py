@@ -153,6 +153,10 @@ class PatrolRecord(models.Model):
         indexes = [
             models.Index(fields=["channel", "-patrolled_at"], name="patrol_channel_latest"),
             models.Index(fields=["post", "-patrolled_at"], name="patrol_post_latest"),
+            # Each post's latest patrol of each of its channels (the overdue channels).
+            models.Index(
+                fields=["post", "channel", "-patrolled_at"], name="patrol_post_channel_latest"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

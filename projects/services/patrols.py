@@ -48,14 +48,19 @@ def _overdue(last, interval_days, now):
 
 def unpatrolled_counts(now=None):
     """{station pk: how many distinct channels its posts have left unpatrolled too long}, read
-    as plain rows (a city's thousands of post channels, no model instance each). One query."""
+    as plain rows (a city's thousands of post channels, no model instance each). One query,
+    each latest patrol read from the index on (post, channel, patrolled_at)."""
     now = now or timezone.now()
     rows = _latest_patrols(now).values_list(
         "patrolpost__station_id", "channel_id", "patrolpost__interval_days", "last_patrolled_at"
     )
     channels = {}
+    due = {}  # {interval_days: the time before which a patrol is overdue}
     for station_id, channel_id, interval_days, last in rows:
-        if _overdue(last, interval_days, now):
+        if interval_days not in due:
+            interval = interval_days or settings.PATROL_INTERVAL_DAYS
+            due[interval_days] = now - datetime.timedelta(days=interval)
+        if last is None or last < due[interval_days]:
             channels.setdefault(station_id, set()).add(channel_id)
     return {station_id: len(ids) for station_id, ids in channels.items()}
 
