@@ -44,3 +44,34 @@ def amount(value, unit=""):
 
 
 register.inclusion_tag("projects/includes/progress.html", name="progress")(cells.progress)
+
+
+def _static_attrs(attrs):
+    return not any(callable(value) for value in attrs.values())
+
+
+@register.simple_tag
+def td_open(table, column):
+    """The attributes of a data cell of ``column``: its td attrs, the column's name
+    (data-column) and its header (data-label, the phone's card label). Worked out once per
+    column and table rather than once per cell: django-tables2 recomputes a column's attrs and
+    header (its verbose name, from the model field) each time it is asked, which on a page of
+    25 rows × 16 columns cost more than the page's queries. Attributes that depend on the row
+    (callables) are worked out per cell as before."""
+    cache = table.__dict__.setdefault("_td_open", {})
+    html = cache.get(column.name)
+    if html is not None:
+        return html
+    header = column.header
+    html = format_html(
+        '{} data-column="{}"{}',
+        column.attrs["td"].as_html(),
+        column.name,
+        format_html(' data-label="{}"', header) if header else "",
+    )
+    declared = column.column.attrs
+    if _static_attrs(declared.get("td", declared.get("cell", {}))) and _static_attrs(
+        table.attrs.get("td", table.attrs.get("cell", {}))
+    ):
+        cache[column.name] = html
+    return html
