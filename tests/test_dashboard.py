@@ -1,7 +1,8 @@
 """The dashboard's overview for the director: the black-odorous channels by name, worst first;
 what is overdue, each count opening the filtered list it counts; the complaint figures; a
-project table whose 已超期 column is never blank; a "needs attention" panel that never grows
-past ten items a unit; and a query count that does not grow with the data."""
+project table whose 已超期 column is never blank; a "needs attention" panel that counts its
+items by kind and severity and shows the first ten; and a query count that does not grow with
+the data."""
 
 import csv
 import datetime
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Channel, Complaint, Judgement, Project, Task
+from projects.services.alert_rules import SEVERITY_RANK
 
 from .factories import add_bulk
 from .test_editing import make_role_users
@@ -286,26 +288,65 @@ class ProjectTableTests(DashboardTestCase):
 
 
 class AttentionPanelTests(DashboardTestCase):
-    def test_it_shows_ten_items_of_a_unit_and_counts_the_rest(self):
-        for i in range(12):
+    def add_tasks(self, n):
+        for i in range(n):
             Task.objects.create(
                 plan=self.late_task.plan,
                 content=f"甲站超期任务{i:02d}",
                 lead_unit=self.unit_a,
                 deadline=datetime.date(2018, 7, 1) + datetime.timedelta(days=i),
             )
-        html = self.page(self.administrator).content.decode()
-        month = timezone.localdate().strftime("%Y-%m")
+
+    def test_it_shows_the_first_ten_items_and_counts_them_all_by_kind(self):
+        self.add_tasks(12)
+        response = self.page(self.administrator)
+        html = response.content.decode()
         panel = html.split('class="panel attention"')[1].split("</section>")[0]
-        group = panel.split("甲市政站")[1].split('class="attention-unit"')[0]
-        self.assertEqual(group.count('class="attention-item"'), 10)
-        # 12 tasks and the overdue complaint: 13 items, 3 more than shown.
-        self.assertIn("13 项", panel.split("甲市政站")[1].split("</h3>")[0])
-        self.assertIn("还有 3 项", group)
-        self.assertIn(
-            f'href="{reverse("projects:complaint-board")}?assigned_unit={self.unit_a.pk}"', group
+        self.assertEqual(panel.count('class="attention-item"'), 10)
+        attention = response.context["attention"]
+        # The article's overdue task and complaint, the 12 tasks, and whatever else the data
+        # holds: counted by kind and severity, the rest said and linked.
+        self.assertGreaterEqual(attention["total"], 14)
+        self.assertEqual(attention["more"], attention["total"] - 10)
+        tasks = next(k for k in attention["kinds"] if k.kind == "task")
+        self.assertEqual(
+            {s: n for s, _, n in tasks.severities}["overdue"],
+            Task.objects.with_overdue().filter(is_overdue=True).count(),
         )
-        self.assertIn(f'href="{reverse("projects:month-report")}?month={month}#tasks"', group)
+        self.assertIn(f"还有 {attention['more']} 项", panel)
+        self.assertIn(f'href="{reverse("projects:attention")}"', panel)
+        self.assertIn(
+            f'href="{reverse("projects:attention")}?kind=task&amp;severity=overdue"', panel
+        )
+        # Overdue first, the longest overdue first.
+        items = attention["items"]
+        ranks = [(SEVERITY_RANK[i.severity], i.due or i.since) for i in items]
+        self.assertEqual(ranks, sorted(ranks))
+        self.assertLess(panel.index("甲站超期任务00"), panel.index("甲站超期任务01"))
+        self.assertIn("甲市政站", panel)
+
+    def test_it_hands_the_template_ten_items_whatever_the_data_holds(self):
+        self.add_tasks(30)
+        Complaint.objects.bulk_create(
+            Complaint(
+                number=f"TS-2018-{i + 500:04d}",
+                source=Complaint.Source.HOTLINE,
+                location=f"超期地点{i:03d}",
+                description="异味",
+                stage=Complaint.Stage.DISPATCHED,
+                received_at=at(2018, 6, 1),
+                assigned_unit=self.unit_a,
+                deadline=datetime.date(2018, 6, 1),
+            )
+            for i in range(30)
+        )
+        for user in (self.administrator, self.editor_a):
+            with self.subTest(user.username):
+                context = self.page(user).context
+                self.assertEqual(len(context["attention"]["items"]), 10)
+                self.assertGreater(context["attention"]["total"], 60)
+                self.assertEqual(len(context["overdue"].tasks.rows), 10)
+                self.assertLessEqual(len(context["black_odorous"].rows), 10)
 
 
 class QueryCountTests(DashboardTestCase):
@@ -316,10 +357,11 @@ class QueryCountTests(DashboardTestCase):
     # stream stats, policies, survey totals, interception batches, construction batches + their
     # stations, condition counts, channel count, plan count; the projects table's count, page
     # and channels prefetch; the overview's black-odorous names (1), overdue tasks, projects
-    # and complaints (3) and complaint figures (1). The "needs attention" panel: the viewer's
-    # profile (no unit: no panel); the editor's profile and the alerts' 4; the administrator's
-    # alerts' 4 (every unit: no profile).
-    EXPECTED = {"viewer": 22, "editor_a": 26, "manager": 25}
+    # and their count, projects and complaints (4) and complaint figures (1). The "needs
+    # attention" panel: the viewer's profile (no unit: no panel); the editor's profile, the
+    # items' counts by kind and severity and the first ten (2); the administrator's 2 (every
+    # unit: no profile).
+    EXPECTED = {"viewer": 23, "editor_a": 25, "manager": 24}
 
     def assert_counts(self):
         for user in self.roles:
@@ -367,4 +409,4 @@ class QueryCountTests(DashboardTestCase):
         self.assertEqual(len(response.context["overdue"].tasks.rows), 10)
         self.assertEqual(len(response.context["black_odorous"].rows), 10)
         panel = response.content.decode().split('class="panel attention"')[1]
-        self.assertLessEqual(panel.count('class="attention-item"'), 30)  # 3 groups of 10
+        self.assertEqual(panel.count('class="attention-item"'), 10)

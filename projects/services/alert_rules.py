@@ -27,6 +27,7 @@ from django.db.models import (
     F,
     IntegerField,
     JSONField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -299,16 +300,20 @@ def patrols(today, horizon):
             Value(day_start(today)) - _days(OuterRef("interval")), output_field=DateTimeField()
         )
     )
+    # The channel's patrols (a handful, by the index of a channel's patrols), the latest of them
+    # by this post: not both indexes at once, the post's holding thousands.
+    latest = (
+        PatrolRecord.objects.filter(channel=OuterRef("channel_id"))
+        .order_by()
+        .values("channel")
+        .annotate(last=Max("patrolled_at", filter=Q(post=OuterRef("patrolpost_id"))))
+        .values("last")
+    )
     rows = (
         PatrolPost.channels.through.objects.filter(patrolpost__active=True)
         .annotate(interval=interval)
         .filter(~Exists(in_time))
-        .annotate(
-            last_patrolled_at=Subquery(
-                by_post.order_by("-patrolled_at").values("patrolled_at")[:1],
-                output_field=DateTimeField(),
-            )
-        )
+        .annotate(last_patrolled_at=Subquery(latest, output_field=DateTimeField()))
         .annotate(next_patrol=_plus_days(F("last_patrolled_at"), F("interval")))
     )
     due = _local_date(F("next_patrol"))
@@ -335,12 +340,13 @@ def patrols(today, horizon):
     )
 
 
+# name → (kind, the queryset of its rows for (today, horizon)).
 RULES = {
-    Kind.TASK: tasks,
-    Kind.COMPLAINT: complaints,
-    Kind.DISPATCH: dispatches,
-    Kind.GRADE: grades,
-    Kind.PATROL: patrols,
+    "tasks": (Kind.TASK, tasks),
+    "complaints": (Kind.COMPLAINT, complaints),
+    "dispatches": (Kind.DISPATCH, dispatches),
+    "grades": (Kind.GRADE, grades),
+    "patrols": (Kind.PATROL, patrols),
 }
 
 
@@ -349,13 +355,13 @@ def horizon_of(today, days_ahead):
 
 
 def by_kind(today, days_ahead, unit=None, kinds=None, severity=None):
-    """{kind: queryset of its rows} for ``today`` looking ``days_ahead`` days ahead, with
+    """{rule name: queryset of its rows} for ``today`` looking ``days_ahead`` days ahead, with
     ``unit`` (a ResponsibleUnit or its pk) only that unit's (the administrators' dispatches are
     nobody's unit), optionally only ``kinds`` and only items of ``severity``."""
     horizon = horizon_of(today, days_ahead)
     unit_id = getattr(unit, "pk", unit)
     querysets = {}
-    for kind, rule in RULES.items():
+    for name, (kind, rule) in RULES.items():
         if kinds and kind not in kinds:
             continue
         if unit_id is not None and kind == Kind.DISPATCH:
@@ -365,7 +371,7 @@ def by_kind(today, days_ahead, unit=None, kinds=None, severity=None):
             rows = rows.filter(item_unit=unit_id)
         if severity:
             rows = rows.filter(item_severity=severity)
-        querysets[kind] = rows
+        querysets[name] = rows
     return querysets
 
 
@@ -387,14 +393,17 @@ def combined(querysets, first=None):
 
 
 def counts(querysets):
-    """{(kind, severity): number of items}, counted in the database. One query."""
-    grouped = [
-        rows.values("item_kind", "item_severity").annotate(number=Count("*")).order_by()
-        for rows in querysets.values()
-    ]
-    if not grouped:
+    """{(kind, severity): number of items}, counted in the database over the rows of
+    ``querysets``, which select only their kind and severity for it. One query."""
+    parts = [rows.values("item_kind", "item_severity") for rows in querysets.values()]
+    if not parts:
         return {}
-    rows = grouped[0].union(*grouped[1:], all=True) if len(grouped) > 1 else grouped[0]
-    return {
-        (row["item_kind"], row["item_severity"]): row["number"] for row in rows if row["number"]
-    }
+    together = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    sql, params = together.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT item_kind, item_severity, COUNT(*) "
+            f"FROM ({sql}) items GROUP BY item_kind, item_severity",
+            params,
+        )
+        return {(kind, severity): number for kind, severity, number in cursor.fetchall()}

@@ -40,9 +40,19 @@ from projects.services.alert_rules import (
     Severity,
     by_kind,
     combined,
+    counts,
 )
 
-__all__ = ["Alerts", "Group", "Item", "Kind", "Severity", "item_of", "needs_attention"]
+__all__ = [
+    "Alerts",
+    "Group",
+    "Item",
+    "ItemRows",
+    "Kind",
+    "Severity",
+    "item_of",
+    "needs_attention",
+]
 
 
 def _date(day):
@@ -65,6 +75,7 @@ class Item:
     previous_grade: str = ""
     latest_grade: str = ""
     interval_days: int | None = None
+    unit: object = None  # the ResponsibleUnit it goes to; None: the administrators
 
     @property
     def days_overdue(self):
@@ -227,6 +238,7 @@ def item_of(row, today):
         previous_grade=row["item_previous_grade"] or "",
         latest_grade=row["item_latest_grade"] or "",
         interval_days=row["item_interval_days"],
+        unit=unit_of(row),
     )
 
 
@@ -250,10 +262,10 @@ def needs_attention(today=None, days_ahead=None, unit=None):
     units = {}
     items = {}
     for row in combined(by_kind(today, days_ahead, unit=unit)):
+        item = item_of(row, today)
         key = row["item_unit"]
-        if key not in units:
-            units[key] = unit_of(row)
-        items.setdefault(key, []).append(item_of(row, today))
+        units.setdefault(key, item.unit)
+        items.setdefault(key, []).append(item)
 
     def group_order(key):
         owner = units[key]
@@ -264,3 +276,36 @@ def needs_attention(today=None, days_ahead=None, unit=None):
         for key in sorted(items, key=group_order)
     ]
     return Alerts(today=today, days_ahead=days_ahead, groups=groups)
+
+
+class ItemRows:
+    """The items of ``querysets`` (``alert_rules.by_kind``'s) as a sequence a paginated table
+    reads a page of at a time: its length is counted in the database (one query, once), a
+    slice reads those rows alone, in the order of every list (one query)."""
+
+    def __init__(self, querysets, today):
+        self.querysets = querysets
+        self.today = today
+        self._counts = None
+
+    @property
+    def counts(self):
+        """{(kind, severity): number}."""
+        if self._counts is None:
+            self._counts = counts(self.querysets)
+        return self._counts
+
+    def __len__(self):
+        return sum(self.counts.values())
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        start, stop, _ = key.indices(len(self))
+        if stop <= start:
+            return []
+        rows = combined(self.querysets, first=stop)[start:stop]
+        return [item_of(row, self.today) for row in rows]
+
+    def __iter__(self):
+        return iter(self[:])

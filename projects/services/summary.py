@@ -6,7 +6,11 @@ known, never a zero made of unknowns), and ``<figure>_total`` beside it is the
 ``totals.Total`` — the known sum and how many values are missing, and why — for a page to show
 as “≥ sum (2 项原文未载明)” rather than as the whole."""
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from projects.models import (
     Channel,
@@ -20,9 +24,13 @@ from projects.models import (
     PumpingStation,
     Stream,
 )
-from projects.services.alerts import needs_attention
+from projects.services.alert_rules import Kind, Severity, by_kind, combined, counts
+from projects.services.alerts import item_of
 from projects.services.queries import as_listed
 from projects.services.totals import Total, blank_reason
+
+# The most items the "needs attention" panel shows; its "all" link leads to the rest.
+LIMIT = 10
 
 
 def known_or_none(total):
@@ -144,16 +152,78 @@ def policies():
     return list(Policy.objects.select_related("issued_by").order_by("kind", "title"))
 
 
-def attention(user, today=None):
-    """The dashboard's "needs attention" panel: the same items as the alert digests
-    (``projects.services.alerts.needs_attention``). An administrator (``edit_any_unit``) sees every
-    unit's items and the unassigned ones; anybody else the items of their profile's unit; a
-    user with neither gets None (no panel). One query for the profile, then the alerts' four."""
+@dataclass
+class Scope:
+    """Whose items a user sees: every unit's and the unassigned ones (``unit`` None), or one
+    unit's."""
+
+    unit: object = None
+
+    @property
+    def all_units(self):
+        return self.unit is None
+
+
+def attention_scope(user):
+    """The ``Scope`` of the "needs attention" panel and list for ``user``: an administrator
+    (``edit_any_unit``) sees every unit's items and the unassigned ones; anybody else the items
+    of their profile's unit; a user with neither None (nothing to see). One query for the
+    profile, none for an administrator."""
     if user.has_perm("projects.edit_any_unit"):
-        alerts = needs_attention(today)
-        return {"alerts": alerts, "groups": alerts.groups, "unit": None, "all_units": True}
+        return Scope()
     profile = Profile.objects.select_related("unit").filter(user=user).first()
     if profile is None or profile.unit is None:
         return None
-    alerts = needs_attention(today, unit=profile.unit)
-    return {"alerts": alerts, "groups": alerts.groups, "unit": profile.unit, "all_units": False}
+    return Scope(profile.unit)
+
+
+@dataclass
+class KindCounts:
+    kind: str
+    label: str
+    severities: list  # [(severity, label, number)], the severities with any item, in order
+
+    @property
+    def total(self):
+        return sum(number for _, _, number in self.severities)
+
+
+def kind_counts(numbers):
+    """``alert_rules.counts``'s {(kind, severity): number} as [KindCounts] of the kinds with any
+    item, in the kinds' order."""
+    result = []
+    for kind in Kind:
+        severities = [
+            (severity.value, severity.label, numbers[kind.value, severity.value])
+            for severity in Severity
+            if numbers.get((kind.value, severity.value))
+        ]
+        if severities:
+            result.append(KindCounts(kind.value, kind.label, severities))
+    return result
+
+
+def attention(user, today=None, first=LIMIT):
+    """The dashboard's "needs attention" panel: the items of the alert digests
+    (``projects.services.alerts.needs_attention``, by the same rules) in ``user``'s
+    ``attention_scope``, counted by kind and severity in the database, and the first ``first``
+    of them, overdue first. None for a user who sees none (no panel). Two queries (counts, the
+    first items) and the scope's."""
+    scope = attention_scope(user)
+    if scope is None:
+        return None
+    today = today or timezone.localdate()
+    days_ahead = settings.ALERT_DAYS_AHEAD
+    querysets = by_kind(today, days_ahead, unit=scope.unit)
+    numbers = counts(querysets)
+    total = sum(numbers.values())
+    items = [item_of(row, today) for row in combined(querysets, first=first)]
+    return {
+        "unit": scope.unit,
+        "all_units": scope.all_units,
+        "days_ahead": days_ahead,
+        "kinds": kind_counts(numbers),
+        "total": total,
+        "items": items,
+        "more": total - len(items),
+    }

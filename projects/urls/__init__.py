@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from projects.views import (
+    attention,
     channels,
     dashboard,
     edits,
@@ -18,6 +19,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("attention/", attention.AttentionListView.as_view(), name="attention"),
     path("channels/", channels.ChannelListView.as_view(), name="channel-list"),
     path("channels/<int:pk>/", channels.ChannelDetailView.as_view(), name="channel-detail"),
     path(
