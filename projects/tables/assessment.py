@@ -137,16 +137,16 @@ class MonthColumn(tables.Column):
         kwargs.setdefault("attrs", {"td": {"class": "score-cell"}, "th": {"class": "num"}})
         super().__init__(accessor="station", **kwargs)
 
-    def render(self, record):
+    def render(self, record, table):
         assessment = record.cell(self.month)
         if assessment is None:
-            return format_html('<span class="na">{}</span>', NOT_ASSESSED)
+            return table.texts["na"]
         return format_html(
             '<a class="score score-{}" href="{}">{}</a><small class="fee" title="{}">{}</small>{}',
             band_class(assessment.fee_percent),
-            assessment.get_absolute_url(),
+            table.assessment_url(assessment.pk),
             score_text(assessment.score),
-            _("Share of the monthly maintenance fee earned"),
+            table.texts["fee"],
             fee_text(assessment.fee_percent),
             trend_mark(assessment.change),
         )
@@ -190,6 +190,15 @@ class AssessmentGridTable(tables.Table):
 
     def __init__(self, rows, months, **kwargs):
         self.months = months
+        # A page holds hundreds of cells: their fixed texts are translated and the link's
+        # URL reversed once per table, not once per cell.
+        self.texts = {
+            "na": format_html('<span class="na">{}</span>', NOT_ASSESSED),
+            "fee": str(_("Share of the monthly maintenance fee earned")),
+        }
+        marker = 987654321
+        pattern = reverse("projects:assessment-detail", args=[marker])
+        self.assessment_url = lambda pk: pattern.replace(str(marker), str(pk))
         extra = [(f"m{month:%Y%m}", MonthColumn(month)) for month in months]
         super().__init__(rows, extra_columns=extra, sequence=("station", "...", "trend"), **kwargs)
 
