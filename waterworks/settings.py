@@ -28,6 +28,11 @@ Environment variables:
                     (default 20000).
     JOB_ACTION_ITEMS  the admin's regrade of this many channels, or rescore of this many
                     segments, or more runs as a background job (default 500).
+    JOB_HEARTBEAT_SECONDS, JOB_STALE_SECONDS  a running job's sign of life every 15 s; one
+                    silent for 300 s is shown as interrupted and may be started again.
+    LEDGER_REUSE_SECONDS, LEDGER_KEEP_DAYS  a month's 工作台账 file is handed out again for
+                    600 s while its data is unchanged; files are deleted after 7 days.
+    ALERTS_SEND_AT  "HH:MM": Celery beat queues the alert digests daily then (default: off).
     PATROL_INTERVAL_DAYS  how often each channel of a patrol post must be patrolled (default 7).
     ALERT_DAYS_AHEAD      how many days ahead the alerts look for deadlines (default 7).
     EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
@@ -249,6 +254,23 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 IMPORT_JOB_ROWS = int(os.environ.get("IMPORT_JOB_ROWS", "20000"))
 # The admin's regrade / rescore of at least this many channels or segments runs as a job.
 JOB_ACTION_ITEMS = int(os.environ.get("JOB_ACTION_ITEMS", "500"))
+# A running job writes a sign of life every JOB_HEARTBEAT_SECONDS; one silent for
+# JOB_STALE_SECONDS is shown as interrupted (failed, nothing written) and may be started again.
+JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", "15"))
+JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "300"))
+# Acknowledge a job's message when it is done, not when it is taken: the broker hands the job of
+# a worker that died to another one (Redis: after the visibility timeout, longer than any job).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+# The 工作台账 file built for a month is handed out again, without building it anew, for this
+# many seconds while nothing it shows has changed; files are deleted after LEDGER_KEEP_DAYS
+# (and as soon as a newer one of the same month is built).
+LEDGER_REUSE_SECONDS = int(os.environ.get("LEDGER_REUSE_SECONDS", "600"))
+LEDGER_KEEP_DAYS = int(os.environ.get("LEDGER_KEEP_DAYS", "7"))
+# "HH:MM": with a broker, `celery -A waterworks beat` queues the alert digests every day at that
+# time (Beijing time); empty (the default): no periodic entry, cron or a timer runs send_alerts.
+ALERTS_SEND_AT = os.environ.get("ALERTS_SEND_AT", "")
 
 # Optimistic locking (django-concurrency): a stale save is refused, never merged silently.
 CONCURRENCY_ENABLED = True

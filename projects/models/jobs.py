@@ -3,6 +3,7 @@ got, and how it ended."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,8 @@ class Job(models.Model):
         IMPORT = "import", _("Import")
         REGRADE = "regrade", _("Regrade all channels")
         RESCORE = "rescore", _("Rescore all segments")
+        LEDGER = "ledger", _("Work ledger")
+        ALERTS = "alerts", _("Alert digests")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -40,6 +43,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Written every JOB_HEARTBEAT_SECONDS while the job runs: a running job whose heartbeat is
+    # older than JOB_STALE_SECONDS was cut short (its process or worker stopped).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -50,8 +56,24 @@ class Job(models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
     @property
+    def interrupted(self):
+        """Marked running, but no sign of life for ``JOB_STALE_SECONDS``: the process or the
+        worker running it stopped, and its transaction was rolled back."""
+        if self.status != self.Status.RUNNING:
+            return False
+        alive = self.heartbeat_at or self.started_at or self.created_at
+        if alive is None:
+            return False
+        return (timezone.now() - alive).total_seconds() > settings.JOB_STALE_SECONDS
+
+    @property
+    def shown_status(self):
+        """The status the user is told: an interrupted job is a failed one."""
+        return self.Status.FAILED if self.interrupted else self.Status(self.status)
+
+    @property
     def finished(self):
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED) or self.interrupted
 
     @property
     def percent(self):

@@ -16,8 +16,18 @@ one transaction, so a failed job has written nothing. A failure the work foresee
 the user reads that the work stopped on an unexpected error.
 
 Messages are written in the language of the page that started the job (``Job.language``).
+
+A running job writes a sign of life (``Job.heartbeat_at``) every ``JOB_HEARTBEAT_SECONDS``
+from a thread of its own, and with its progress. One silent for ``JOB_STALE_SECONDS`` was cut
+short (its web process restarted, its worker died): ``Job.interrupted``, shown as failed, its
+transaction rolled back; ``restart`` queues it again. Celery acknowledges a job's message only
+once it has run (``CELERY_TASK_ACKS_LATE``) and puts it back when the worker is lost
+(``CELERY_TASK_REJECT_ON_WORKER_LOST``): the broker hands it to another worker, which takes the
+job over once its heartbeat has gone stale (``run`` claims a queued job or an interrupted one;
+a redelivered message finding the job alive waits and looks again).
 """
 
+import datetime
 import logging
 import threading
 import time
@@ -26,6 +36,7 @@ from dataclasses import dataclass, field
 from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError, connections, router, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -42,6 +53,8 @@ WORKS = {
     Job.Kind.IMPORT: "projects.services.imports.steps.run_import",
     Job.Kind.REGRADE: "projects.services.jobs.regrade_all",
     Job.Kind.RESCORE: "projects.services.jobs.rescore_all",
+    Job.Kind.LEDGER: "projects.services.ledger_files.build_ledger_file",
+    Job.Kind.ALERTS: "projects.services.alert_digests.send_digests",
 }
 
 
@@ -74,6 +87,34 @@ def start(kind, user, /, **params):
     return job
 
 
+def restart(job):
+    """Queue an interrupted job again (True), unless someone else did already or it is not
+    interrupted (False). Its work starts from the beginning: nothing of it had been written."""
+    if not job.interrupted:
+        return False
+    queued = Job.objects.filter(stale_running(), pk=job.pk).update(
+        status=Job.Status.QUEUED,
+        step="",
+        done=0,
+        message="",
+        started_at=None,
+        heartbeat_at=None,
+    )
+    if queued:
+        transaction.on_commit(lambda: dispatch(job.pk), using=router.db_for_write(Job))
+    return bool(queued)
+
+
+def stale_running():
+    """Running jobs silent for ``JOB_STALE_SECONDS``."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
+    return Q(status=Job.Status.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff)
+        | Q(heartbeat_at=None, started_at__lt=cutoff)
+        | Q(heartbeat_at=None, started_at=None, created_at__lt=cutoff)
+    )
+
+
 def dispatch(pk):
     """Hand the job to Celery when a broker is configured, else to a thread of this process."""
     if getattr(settings, "CELERY_BROKER_URL", ""):
@@ -99,26 +140,54 @@ def run_in_thread(pk):
         connections.close_all()  # this thread's connections only
 
 
-@shared_task(name="projects.run_job", ignore_result=True)
-def run_job(pk):
-    """The Celery task: run job ``pk``."""
-    run(pk)
+@shared_task(
+    bind=True,
+    name="projects.run_job",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+)
+def run_job(task, pk):
+    """The Celery task: run job ``pk``. A message the broker handed out again (its worker was
+    lost, or Redis's visibility timeout passed) while the job still shows signs of life looks
+    again once it would have gone stale, and takes it over then."""
+    if run(pk) == BUSY:
+        raise task.retry(countdown=settings.JOB_STALE_SECONDS + settings.JOB_HEARTBEAT_SECONDS)
+
+
+@shared_task(name="projects.send_alerts", ignore_result=True)
+def send_alerts(days=None):
+    """Celery beat's daily entry (``ALERTS_SEND_AT``): queue the alert digests as a job."""
+    with translation.override(settings.LANGUAGE_CODE):
+        start(Job.Kind.ALERTS, None, days=days, date=None)
 
 
 # --- running -------------------------------------------------------------------------------
 
 
+RAN, BUSY, GONE = "ran", "busy", "gone"
+
+
 def run(pk):
-    """Run job ``pk`` if it is still queued (a job runs once, whoever picks it up)."""
-    claimed = patiently(
-        lambda: Job.objects.filter(pk=pk, status=Job.Status.QUEUED).update(
-            status=Job.Status.RUNNING, started_at=timezone.now()
+    """Run job ``pk`` if it is queued, or interrupted (a job runs once at a time, whoever picks
+    it up). Returns ``RAN``; ``BUSY`` when it is running elsewhere with signs of life; ``GONE``
+    when it has finished or does not exist."""
+
+    def claim():
+        now = timezone.now()
+        return Job.objects.filter(Q(status=Job.Status.QUEUED) | stale_running(), pk=pk).update(
+            status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, step="", done=0
         )
-    )
-    if not claimed:
-        return
+
+    if not patiently(claim):
+        running = Job.objects.filter(pk=pk, status=Job.Status.RUNNING).exists()
+        return BUSY if running else GONE
     job = patiently(lambda: Job.objects.get(pk=pk))
-    with translation.override(job.language or settings.LANGUAGE_CODE):
+    with (
+        translation.override(job.language or settings.LANGUAGE_CODE),
+        Heartbeat(pk),
+    ):
         try:
             work = import_string(WORKS[job.kind])
             outcome = work(job, Progress(job))
@@ -137,6 +206,37 @@ def run(pk):
             )
         else:
             finish(job, Job.Status.SUCCEEDED, outcome.message, outcome.result)
+    return RAN
+
+
+class Heartbeat:
+    """While the job runs, a thread writes its sign of life every ``JOB_HEARTBEAT_SECONDS``
+    from a connection of its own (a write SQLite refuses while the work writes is skipped)."""
+
+    def __init__(self, pk):
+        self.pk = pk
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.beat, name=f"job-{pk}-heartbeat", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop.set()
+        self.thread.join()
+
+    def beat(self):
+        try:
+            while not self.stop.wait(settings.JOB_HEARTBEAT_SECONDS):
+                try:
+                    Job.objects.filter(pk=self.pk, status=Job.Status.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except Exception:  # a missed beat is no failure
+                    logger.debug("job %s: heartbeat not written", self.pk, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's connections only
 
 
 def finish(job, status, message, result=None):
@@ -187,6 +287,7 @@ class Progress:
             fields["done"] = self.job.done = done
         if step is not None:
             fields["step"] = self.job.step = str(step)[:100]
+        fields["heartbeat_at"] = timezone.now()
         now = time.monotonic()
         complete = self.job.total and self.job.done >= self.job.total
         if step is None and total is None and not complete and now - self.last < self.INTERVAL:
@@ -216,10 +317,11 @@ class Progress:
 
 
 def may_see(user, job):
-    """The user who started the job, or an administrator."""
+    """The user who started the job, or an administrator; a month's work ledger, like the
+    month report, every logged-in user."""
     if not user.is_authenticated:
         return False
-    if job.user_id == user.pk or user.is_superuser:
+    if job.kind == Job.Kind.LEDGER or job.user_id == user.pk or user.is_superuser:
         return True
     return user.groups.filter(name=roles.ADMINISTRATOR).exists()
 
@@ -258,9 +360,8 @@ def rescore_all(job, progress):
     from projects.services.sewer_condition import Rescore
 
     ids = job.params.get("segments")
-    progress(step=_("Rescoring the segments"), done=0, total=1)
-    run = Rescore().run(ids)  # one transaction
-    progress(done=1)
+    progress(step=_("Rescoring the segments"), done=0, total=0)
+    run = Rescore().run(ids, progress=progress)  # one transaction
     message = ngettext(
         "%(count)d segment scored with %(rule_set)s.",
         "%(count)d segments scored with %(rule_set)s.",

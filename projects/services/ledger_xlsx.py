@@ -16,6 +16,10 @@ The tasks sheet tells each task as it stood at the end of the month (“状态�
 overdue judged on that day; the 管 sheet also lists the complaints received and the patrols done
 in the month.
 
+The workbook is written row after row (openpyxl's write-only mode, ``write_ledger``): its
+memory does not grow with the month's rows; a background job writes it to a file
+(``projects.services.ledger_files``).
+
 The ledger is a filing document: it is always written in Chinese, whatever the language the
 user reads the site in. Every text cell goes through ``exports.write_text``: text typed into a
 complaint, a patrol or a report that starts like a formula (= + - @) stays text."""
@@ -26,32 +30,12 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 
 from projects.models import Stream
-from projects.services.exports import write_text
+from projects.services.ledger_sheet import Partial, RowCounter, Sheet, widest
 from projects.services.totals import blank_label, missing_text, total_text
 
 LANGUAGE = "zh-hans"
-MONEY = "#,##0.00"
-PARTIAL_MONEY = '"≥ "#,##0.00'
-PERCENT = "0.0%"
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
-TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-WRAP = Alignment(wrap_text=True, vertical="top")
-CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)
-HEADER_ROW = 3  # title, unit line, header
-
-# Forbidden in sheet names by Excel; at most 31 characters.
-SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
-
-
-def sheet_name(text):
-    return str(text).translate(SHEET_NAME_FORBIDDEN)[:31]
 
 
 def chinese_date(day):
@@ -88,10 +72,6 @@ def total_cell(total):
     return total_text(total)
 
 
-class Partial(float):
-    """A money cell holding only the known part of a sum: shown “≥ 1,234.00”."""
-
-
 def totals_note(totals):
     """“总投资(2 项原文未载明);本月完成投资(1 项未填报)”: the totals that lack values."""
     parts = []
@@ -101,83 +81,6 @@ def totals_note(totals):
                 _("%(column)s (%(missing)s)") % {"column": label, "missing": missing_text(total)}
             )
     return _("; ").join(parts) if parts else None
-
-
-class Sheet:
-    """One sheet: columns given as (header, width, kind) with kind one of text, money,
-    percent, number."""
-
-    def __init__(self, worksheet, month, columns, line=None):
-        self.ws = worksheet
-        self.columns = columns
-        self.row = HEADER_ROW
-        last = get_column_letter(len(columns))
-        worksheet.merge_cells(f"A1:{last}1")
-        write_text(worksheet["A1"], title_text(month))
-        worksheet["A1"].font = Font(bold=True, size=14)
-        worksheet["A1"].alignment = CENTRED
-        worksheet.row_dimensions[1].height = 26
-        worksheet.merge_cells(f"A2:{last}2")
-        write_text(worksheet["A2"], line or _("Unit: 10k yuan"))
-        worksheet["A2"].alignment = Alignment(horizontal="right")
-        self.header(columns, HEADER_ROW)
-        worksheet.freeze_panes = worksheet.cell(row=HEADER_ROW + 1, column=3)
-        worksheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        worksheet.page_setup.orientation = "landscape"
-        worksheet.page_setup.paperSize = worksheet.PAPERSIZE_A4
-        worksheet.page_setup.fitToWidth = 1
-        worksheet.page_setup.fitToHeight = 0
-        worksheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        worksheet.print_options.horizontalCentered = True
-
-    def header(self, columns, row):
-        """A bold header row; a column is made wide enough for every block of the sheet."""
-        for index, (header, width, _kind) in enumerate(columns, start=1):
-            cell = self.ws.cell(row=row, column=index)
-            write_text(cell, header)
-            cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-            cell.border = BORDER
-            cell.alignment = CENTRED
-            dimension = self.ws.column_dimensions[get_column_letter(index)]
-            dimension.width = max(dimension.width or 0, width)
-
-    def block(self, title, columns, note=None):
-        """A further table below the rows written so far: a bold title (and a note) on their
-        own row, then its header; the rows added next follow its ``columns``."""
-        self.row += 2
-        cell = self.ws.cell(row=self.row, column=1)
-        write_text(cell, title)
-        cell.font = Font(bold=True, size=12)
-        if note:
-            write_text(self.ws.cell(row=self.row, column=3), note)
-        self.row += 1
-        self.columns = columns
-        self.header(columns, self.row)
-
-    def add(self, values, total=False):
-        self.row += 1
-        for index, ((_header, _width, kind), value) in enumerate(
-            zip(self.columns, values, strict=True), start=1
-        ):
-            partial = isinstance(value, Partial)
-            if value is not None and kind == "money" and not isinstance(value, str):
-                value = float(value)
-            cell = self.ws.cell(row=self.row, column=index)
-            if isinstance(value, str):
-                write_text(cell, value)
-            else:
-                cell.value = value
-            cell.border = BORDER
-            cell.alignment = WRAP
-            if kind == "money":
-                cell.number_format = PARTIAL_MONEY if partial else MONEY
-            elif kind == "percent":
-                cell.number_format = PERCENT
-            if total:
-                cell.font = Font(bold=True)
-                cell.fill = TOTAL_FILL
-        return self.row
 
 
 def project_columns():
@@ -242,10 +145,12 @@ def total_row(label, totals):
     ]
 
 
-def add_summary(workbook, ledger):
+def add_summary(workbook, ledger, progress=None):
     sheet = Sheet(
-        workbook.create_sheet(sheet_name(_("Summary"))),
-        ledger.month,
+        workbook,
+        _("Summary"),
+        title_text(ledger.month),
+        _("Unit: 10k yuan"),
         [
             (_("No."), 6, "number"),
             (_("Work stream"), 22, "text"),
@@ -256,6 +161,7 @@ def add_summary(workbook, ledger):
             (_("Cumulative investment (10k yuan)"), 16, "money"),
             (_("Note"), 36, "text"),
         ],
+        progress=progress,
     )
     for number, group in enumerate(ledger.groups, start=1):
         sheet.add(
@@ -285,8 +191,20 @@ def add_summary(workbook, ledger):
     )
 
 
-def add_stream(workbook, ledger, group):
-    sheet = Sheet(workbook.create_sheet(sheet_name(group.title)), ledger.month, project_columns())
+def add_stream(workbook, ledger, group, progress=None):
+    columns = project_columns()
+    widths = None
+    if group.stream == Stream.MANAGE:
+        widths = widest(columns, complaint_columns(), patrol_columns())
+    sheet = Sheet(
+        workbook,
+        group.title,
+        title_text(ledger.month),
+        _("Unit: 10k yuan"),
+        columns,
+        widths=widths,
+        progress=progress,
+    )
     for number, line in enumerate(group.lines, start=1):
         sheet.add(project_row(number, line))
     sheet.add(total_row(_("Total"), group), total=True)
@@ -295,23 +213,41 @@ def add_stream(workbook, ledger, group):
         add_patrols(sheet, ledger)
 
 
+def complaint_columns():
+    return [
+        (_("No."), 6, "number"),
+        (_("number"), 16, "text"),
+        (_("description"), 42, "text"),
+        (_("assigned unit"), 16, "text"),
+        (_("received at"), 16, "text"),
+        (_("source"), 10, "text"),
+        (_("Stage at month end"), 10, "text"),
+        (_("deadline"), 16, "text"),
+        (_("Overdue"), 10, "text"),
+        (_("location"), 28, "text"),
+        (_("action taken"), 28, "text"),
+    ]
+
+
+def patrol_columns():
+    return [
+        (_("No."), 6, "number"),
+        (_("Place"), 16, "text"),
+        (_("findings"), 42, "text"),
+        (_("Municipal station"), 16, "text"),
+        (_("patrolled at"), 16, "text"),
+        (_("Work done"), 10, "text"),
+        (_("patroller"), 10, "text"),
+        (_("Post"), 16, "text"),
+        (_("action taken"), 28, "text"),
+    ]
+
+
 def add_complaints(sheet, ledger):
     """The complaints received in the month, each at the stage it had reached by its end."""
     sheet.block(
         _("Complaints received in the month (%(count)s)") % {"count": len(ledger.complaints)},
-        [
-            (_("No."), 6, "number"),
-            (_("number"), 16, "text"),
-            (_("description"), 42, "text"),
-            (_("assigned unit"), 16, "text"),
-            (_("received at"), 16, "text"),
-            (_("source"), 10, "text"),
-            (_("Stage at month end"), 10, "text"),
-            (_("deadline"), 16, "text"),
-            (_("Overdue"), 10, "text"),
-            (_("location"), 28, "text"),
-            (_("action taken"), 28, "text"),
-        ],
+        complaint_columns(),
         note=_("Stage as of %(date)s") % {"date": chinese_date(ledger.as_of)},
     )
     if not ledger.complaints:
@@ -342,17 +278,7 @@ def add_patrols(sheet, ledger):
     """The patrols done in the month, in the order they were done."""
     sheet.block(
         _("Patrols done in the month (%(count)s)") % {"count": len(ledger.patrols)},
-        [
-            (_("No."), 6, "number"),
-            (_("Place"), 16, "text"),
-            (_("findings"), 42, "text"),
-            (_("Municipal station"), 16, "text"),
-            (_("patrolled at"), 16, "text"),
-            (_("Work done"), 10, "text"),
-            (_("patroller"), 10, "text"),
-            (_("Post"), 16, "text"),
-            (_("action taken"), 28, "text"),
-        ],
+        patrol_columns(),
     )
     if not ledger.patrols:
         sheet.add([None, _("None"), *[None] * 7])
@@ -373,10 +299,12 @@ def add_patrols(sheet, ledger):
         )
 
 
-def add_tasks(workbook, ledger):
+def add_tasks(workbook, ledger, progress=None):
     sheet = Sheet(
-        workbook.create_sheet(sheet_name(_("One-river-one-policy tasks"))),
-        ledger.month,
+        workbook,
+        _("One-river-one-policy tasks"),
+        title_text(ledger.month),
+        status_line(ledger),
         [
             (_("No."), 6, "number"),
             (_("Channel"), 18, "text"),
@@ -387,7 +315,7 @@ def add_tasks(workbook, ledger):
             (_("Progress"), 10, "percent"),
             (_("Overdue"), 10, "text"),
         ],
-        line=status_line(ledger),
+        progress=progress,
     )
     for number, task in enumerate(ledger.tasks, start=1):
         blank = str(blank_label(task.sourced))
@@ -413,23 +341,39 @@ def status_line(ledger):
     return line
 
 
-def ledger_workbook(ledger):
-    """The workbook of ``ledger`` (``projects.services.ledger.MonthLedger``), in Chinese."""
+def ledger_rows(ledger):
+    """How many rows of data the workbook holds (what its progress counts)."""
+    rows = len(ledger.groups) + 1 + len(ledger.tasks)
+    for group in ledger.groups:
+        rows += len(group.lines) + 1
+        if group.stream == Stream.MANAGE:  # and a “none” row for an empty list
+            rows += max(len(ledger.complaints), 1) + max(len(ledger.patrols), 1)
+    return rows
+
+
+def write_ledger(ledger, file, progress=None):
+    """Write the workbook of ``ledger`` (``projects.services.ledger.MonthLedger``), in
+    Chinese, to ``file`` (a path or a binary file), a row at a time: the memory it takes does
+    not grow with the rows. ``progress(done=)`` is told the rows written as it goes (out of
+    ``ledger_rows(ledger)``)."""
+    counter = RowCounter(progress)
     with translation.override(LANGUAGE):
-        workbook = Workbook()
-        workbook.remove(workbook.active)
-        add_summary(workbook, ledger)
+        workbook = Workbook(write_only=True)
+        add_summary(workbook, ledger, counter)
         for group in ledger.groups:
-            add_stream(workbook, ledger, group)
-        add_tasks(workbook, ledger)
+            add_stream(workbook, ledger, group, counter)
+        add_tasks(workbook, ledger, counter)
         workbook.properties.title = title_text(ledger.month)
         workbook.properties.creator = "Waterworks"
-    return workbook
+        workbook.save(file)
+    if progress:
+        progress(done=counter.done)
+    return counter.done
 
 
 def ledger_bytes(ledger):
     buffer = io.BytesIO()
-    ledger_workbook(ledger).save(buffer)
+    write_ledger(ledger, buffer)
     return buffer.getvalue()
 
 

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from projects.views import assessment, month_report
+from projects.views import assessment, ledger, month_report
 
 urlpatterns = [
     path("assessments/", assessment.AssessmentListView.as_view(), name="assessment-list"),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("reports/month/", month_report.MonthReportView.as_view(), name="month-report"),
     path(
         "reports/month/ledger.xlsx",
-        month_report.MonthLedgerView.as_view(),
+        ledger.MonthLedgerView.as_view(),
         name="month-ledger",
     ),
 ]

@@ -1,18 +1,14 @@
 """The monthly progress report of every project and task, and its XLSX work ledger (工作台账)."""
 
-import io
-
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView, View
+from django.views.generic import TemplateView
 
 from projects.core.months import next_month, previous_month, this_month
 from projects.models import PatrolPost, Stream
 from projects.services import ledger
 from projects.services.access import scope_of
-from projects.services.ledger_xlsx import ledger_bytes, ledger_filename
 from projects.services.patrol_access import patrol_scope_of
 from projects.tables.month_report import (
     MonthComplaintTable,
@@ -22,8 +18,6 @@ from projects.tables.month_report import (
     StreamTotalsTable,
 )
 from projects.views.base import TablesMixin
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Rows of each table on the page: a city's month holds thousands of projects and tasks, and a
 # page of them all would be megabytes. Each table pages on its own (?tasks-page=2); its footer
@@ -157,21 +151,3 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView)
             following=following if following <= this_month() else None,
         )
         return context
-
-
-class MonthLedgerView(LoginRequiredMixin, MonthMixin, View):
-    """The month's 工作台账 as an XLSX file."""
-
-    def get(self, request):
-        month = self.get_month()
-        if self.month_error:
-            # Not another month's ledger under the name the user asked for.
-            return HttpResponseBadRequest(
-                self.month_error, content_type="text/plain; charset=utf-8"
-            )
-        return FileResponse(
-            io.BytesIO(ledger_bytes(self.get_ledger())),
-            as_attachment=True,
-            filename=ledger_filename(month),
-            content_type=XLSX,
-        )
