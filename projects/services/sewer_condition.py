@@ -199,8 +199,15 @@ class Rescore:
         self.codes, self.letters = load_codes(self.rule_set)
         self.scored = 0
         self.failures = {}
+        self.progress = None  # run(progress=…)
+        self.handled = self.total = 0
 
-    def run(self, segment_ids=None):
+    def run(self, segment_ids=None, progress=None):
+        """Score ``segment_ids`` (every segment when None) in one transaction.
+        ``progress(done=, total=)``, when given, is told the segments handled as it goes: per
+        ``WRITE_BATCH`` of every segment, per ``CHUNK`` of given ones (it changes no result)."""
+        self.progress = progress
+        self.handled = 0
         with transaction.atomic():
             if segment_ids is None:
                 self.rescore(PipeSegment.objects.all(), Inspection.objects.all(), None)
@@ -210,6 +217,7 @@ class Rescore:
                 ).delete()
             else:
                 ids = sorted(set(segment_ids))
+                self.total = len(ids)
                 for start in range(0, len(ids), CHUNK):
                     chunk = ids[start : start + CHUNK]
                     self.rescore(
@@ -223,12 +231,16 @@ class Rescore:
         """Score ``segments`` (a queryset) from ``inspections`` (theirs): three queries, then
         one upsert per ``WRITE_BATCH`` scores, whatever their number."""
         work = self.gather(segments, inspections, chunk)
+        if chunk is None:
+            self.total = len(work)  # every inspected segment
         pending, unscored = [], []
         if chunk is not None:  # given segments no longer inspected keep no score
             unscored = sorted(set(chunk) - {pk for pk, *_rest in work})
         for (pk, code, inspection_id, _arguments), result in zip(
             work, score_all(work, self.codes, self.rules), strict=True
         ):
+            if chunk is None:
+                self.handled += 1
             if isinstance(result, str):
                 self.failures[code] = result
                 unscored.append(pk)
@@ -244,6 +256,7 @@ class Rescore:
             if len(pending) == WRITE_BATCH:  # written while the workers score on
                 self.write(pending)
                 pending = []
+                self.tell()
         self.write(pending)
         if self.failures:
             logger.warning(
@@ -255,6 +268,13 @@ class Rescore:
         if unscored:
             for start in range(0, len(unscored), CHUNK):
                 SegmentScore.objects.filter(segment_id__in=unscored[start : start + CHUNK]).delete()
+        if chunk is not None:
+            self.handled += len(chunk)
+        self.tell()
+
+    def tell(self):
+        if self.progress:
+            self.progress(done=self.handled, total=self.total)
 
     def gather(self, segments, inspections, chunk):
         """``[(segment id, segment code, counted inspection id, score_segment's positional
