@@ -25,6 +25,7 @@ from import_and_grade import ensure_database
 PAGES = [
     ("month report", "projects:month-report", None),
     ("dashboard", "projects:dashboard", None),
+    ("needs attention", "projects:attention", None),
     ("patrol list", "projects:patrol-list", "admin:projects_patrolrecord_changelist"),
     ("stations", "projects:station-list", "admin:projects_patrolpost_changelist"),
     ("complaint form", "projects:complaint-create", None),

@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from projects.models import ImportBatch, InterceptionBatch, ProgressReport, ResponsibleUnit
 from tests import (
     url_rules_assessment,
+    url_rules_attention,
     url_rules_complaints,
     url_rules_jobs,
     url_rules_lookups,
@@ -137,6 +138,7 @@ AREA_RULES = (
     url_rules_plans,
     url_rules_lookups,
     url_rules_jobs,
+    url_rules_attention,
 )
 
 
