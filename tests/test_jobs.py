@@ -6,6 +6,7 @@ language, and nobody but the user who started it (or an administrator) sees it.
 Transactional tests: the job runs in another thread, on another database connection, which
 sees only what is committed."""
 
+import datetime
 import shutil
 import tempfile
 import time
@@ -15,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import OperationalError
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.core import roles
 from projects.models import (
@@ -28,7 +30,7 @@ from projects.models import (
     SamplingPoint,
     SegmentScore,
 )
-from projects.services import jobs
+from projects.services import jobs, sewer_condition
 from projects.services.imports import base
 from tests.browser import restore_migrated_data
 from tests.factories import add_sewer_records, add_water_records
@@ -326,3 +328,121 @@ class UnreachableBrokerTests(JobTestCase):
         job.refresh_from_db()
         self.assertEqual(job.status, Job.Status.FAILED)
         self.assertEqual(job.message, "无法连接后台任务队列，未做任何处理。请稍后再试。")
+
+
+def slow_work(job, progress):
+    """A job's work that takes a moment (while its heartbeat beats)."""
+    progress(step="正在等待", done=0, total=1)
+    time.sleep(0.6)
+    return jobs.Outcome("好了")
+
+
+class InterruptedJobTests(JobTestCase):
+    """A job cut short (its web process restarted, its worker died) stays marked running:
+    once its heartbeat is older than JOB_STALE_SECONDS it is shown as failed, interrupted,
+    with a button that starts it again."""
+
+    def stale_job(self, **fields):
+        long_ago = timezone.now() - datetime.timedelta(seconds=301)
+        return Job.objects.create(
+            kind=Job.Kind.REGRADE,
+            user=self.administrator,
+            status=Job.Status.RUNNING,
+            step="正在重新评定",
+            done=10,
+            total=40,
+            params={"channels": None},
+            started_at=long_ago,
+            heartbeat_at=long_ago,
+            **fields,
+        )
+
+    def test_a_silent_running_job_shows_as_interrupted_and_is_started_again(self):
+        add_water_records(self.zaobei)
+        Judgement.objects.all().delete()
+        job = self.stale_job()
+        self.client.force_login(self.administrator)
+        page = self.client.get(reverse("projects:job", args=[job.pk]))
+        interrupted = "任务未完成即被中断（运行它的进程已停止），未写入任何数据。请重新开始。"
+        self.assertContains(page, "<b data-job-status>失败</b>", html=False)
+        self.assertContains(page, interrupted)
+        self.assertNotContains(page, "data-job-status-url")  # nothing to poll
+        restart = reverse("projects:job-restart", args=[job.pk])
+        self.assertContains(page, f'action="{restart}"')
+        status = self.client.get(reverse("projects:job-status", args=[job.pk])).json()
+        self.assertEqual(
+            (status["status"], status["status_label"], status["finished"], status["interrupted"]),
+            ("failed", "失败", True, True),
+        )
+        self.assertEqual(status["message"], interrupted)
+        # In the reader's language.
+        self.client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        status = self.client.get(reverse("projects:job-status", args=[job.pk])).json()
+        self.assertTrue(status["message"].startswith("The work was cut short"), status)
+
+        response = self.client.post(restart)
+        self.assertRedirects(response, reverse("projects:job", args=[job.pk]))
+        wait_for(job)
+        self.assertEqual(job.status, Job.Status.SUCCEEDED, job.message)
+        self.assertEqual(job.message, "已写入 1 条新的黑臭评定。")
+        self.assertEqual(Judgement.objects.get().channel, self.zaobei)
+        # Not interrupted any more: nothing to restart.
+        self.client.post(restart)
+        self.assertEqual(Judgement.objects.count(), 1)
+
+    def test_a_running_job_with_a_recent_heartbeat_is_not_interrupted(self):
+        job = self.stale_job()
+        Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
+        self.client.force_login(self.administrator)
+        status = self.client.get(reverse("projects:job-status", args=[job.pk])).json()
+        self.assertEqual((status["status"], status["finished"]), ("running", False))
+        self.client.post(reverse("projects:job-restart", args=[job.pk]))
+        job.refresh_from_db()
+        self.assertEqual(job.status, Job.Status.RUNNING)
+
+    @override_settings(JOB_HEARTBEAT_SECONDS=0.1)
+    def test_a_running_job_beats(self):
+        with mock.patch.dict(jobs.WORKS, {Job.Kind.REGRADE: "tests.test_jobs.slow_work"}):
+            job = jobs.start(Job.Kind.REGRADE, self.administrator)
+            wait_for(job)
+        self.assertEqual(job.status, Job.Status.SUCCEEDED, job.message)
+        self.assertGreater(job.heartbeat_at, job.started_at)
+
+    def test_only_those_who_see_a_job_restart_it(self):
+        job = self.stale_job()
+        self.client.force_login(self.editor_b)
+        response = self.client.post(reverse("projects:job-restart", args=[job.pk]))
+        self.assertEqual(response.status_code, 404)
+        job.refresh_from_db()
+        self.assertEqual(job.status, Job.Status.RUNNING)
+
+
+@override_settings(JOB_ACTION_ITEMS=2)
+class RescoreProgressTests(JobTestCase):
+    def test_the_rescore_job_tells_its_progress_per_chunk_of_segments(self):
+        segments = [add_sewer_records()]
+        for number in range(2, 6):
+            segments.append(
+                PipeSegment.objects.create(code=f"东YS00{number}", diameter_mm=600, length_m=30)
+            )
+        told = []
+        real_call = jobs.Progress.__call__
+
+        def record(progress, done=None, total=None, step=None):
+            told.append((done, total))
+            return real_call(progress, done=done, total=total, step=step)
+
+        self.client.force_login(self.administrator)
+        with (
+            mock.patch.object(jobs.Progress, "__call__", record),
+            mock.patch.object(sewer_condition, "CHUNK", 2),
+        ):
+            self.client.post(
+                reverse("admin:projects_pipesegment_changelist"),
+                {"action": "rescore", "_selected_action": [s.pk for s in segments[:4]]},
+            )
+            job = wait_for(Job.objects.get())
+        self.assertEqual(job.status, Job.Status.SUCCEEDED, job.message)
+        self.assertEqual(told, [(0, 0), (2, 4), (4, 4)])
+        self.assertEqual((job.done, job.total), (4, 4))
+        self.assertEqual(SegmentScore.objects.get().segment, segments[0])

@@ -244,7 +244,8 @@ def finish(job, status, message, result=None):
     if result is not None:
         fields["result"] = result
     if status == Job.Status.SUCCEEDED and job.total:
-        fields["done"] = job.total
+        # (the total too: on SQLite the progress inside the work's transaction is not written)
+        fields["done"] = fields["total"] = job.total
     patiently(lambda: Job.objects.filter(pk=job.pk).update(**fields))
     for name, value in fields.items():
         setattr(job, name, value)
