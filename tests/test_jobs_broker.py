@@ -3,13 +3,18 @@ test worker, in a thread of this process, on the same broker and database) runs 
 
 - A 100,000-row samples file: uploaded, checked, confirmed; the page's status (the JSON the
   progress bar polls) is watched rising until the job succeeds with the batch;
-- a job whose write fails midway: nothing written, the user told why.
+- a job whose write fails midway: nothing written, the user told why;
+- the alert digests queued by ``send_alerts --enqueue`` and by Celery beat's entry, sent by
+  the worker;
+- a job whose worker died (running, its heartbeat stale) taken over by the message the broker
+  hands out again, after waiting while the heartbeat was fresh.
 
 The broker is ``CELERY_TEST_BROKER_URL`` (default redis://127.0.0.1:6379/14; RabbitMQ works
 too, e.g. amqp://guest:guest@127.0.0.1:5672//). When it cannot be reached the tests are
 skipped, unless ``REQUIRE_BROKER=1`` (CI): then they fail."""
 
 import datetime
+import io
 import os
 import shutil
 import tempfile
@@ -19,18 +24,22 @@ from unittest import mock
 
 from celery.contrib.testing.worker import start_worker
 from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from kombu import Connection
 
 from projects.core import roles
-from projects.models import Channel, ImportBatch, Job, Sample, SamplingPoint
+from projects.models import Channel, ImportBatch, Job, Plan, Sample, SamplingPoint, Task
+from projects.services import jobs
 from projects.services.imports import base
 from tests.browser import restore_migrated_data
 from tests.test_editing import make_role_users
 from tests.test_imports import SAMPLE_HEADER, csv_file
-from waterworks.celery import app
+from waterworks.celery import app, beat_schedule
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
 REQUIRED = os.environ.get("REQUIRE_BROKER") == "1"
@@ -178,3 +187,81 @@ class BrokerJobTests(TransactionTestCase):
         page = self.client.get(reverse("projects:job", args=[job.pk]))
         self.assertContains(page, last["message"])
         self.assertNotContains(page, "went away")
+
+    def wait_for_job(self, seconds=120, **filters):
+        """The job matching ``filters`` once it has finished."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                job = Job.objects.filter(**filters).first()
+            except OperationalError:
+                continue
+            if job is not None and job.status in (Job.Status.SUCCEEDED, Job.Status.FAILED):
+                return job
+            time.sleep(0.05)
+        raise AssertionError(f"no finished job {filters} after {seconds} s")
+
+    def overdue_task(self):
+        """A task of unit A past its deadline: unit A's editor gets a digest."""
+        self.editor_a.email = "editor_a@example.gov.cn"
+        self.editor_a.save()
+        channel = Channel.objects.get(name="造贝排洪渠")
+        plan = Plan.objects.filter(channel=channel).first() or Plan.objects.create(
+            channel=channel, title="造贝排洪渠一河一策"
+        )
+        Task.objects.create(
+            plan=plan,
+            content="清理造贝排洪渠淤泥",
+            lead_unit=self.unit_a,
+            deadline=datetime.date(2018, 6, 1),
+        )
+
+    def test_send_alerts_enqueue_has_a_worker_send_the_digests(self):
+        self.overdue_task()
+        mail.outbox = []
+        out = io.StringIO()
+        call_command("send_alerts", "--enqueue", "--date", "2018-06-30", stdout=out)
+        job = self.wait_for_job(kind=Job.Kind.ALERTS)
+        self.assertEqual(out.getvalue().strip(), f"已作为后台任务 #{job.pk} 排队。")
+        self.assertEqual(job.status, Job.Status.SUCCEEDED, job.message)
+        self.assertEqual(job.params, {"days": None, "date": "2018-06-30"})
+        self.assertIsNone(job.user)
+        self.assertEqual(job.message, "甲市政站：1 项，1 位收件人 已发送 1 封邮件。")
+        self.assertEqual(job.result, {"sent": 1, "messages": 1})
+        [message] = [m for m in mail.outbox if "editor_a@example.gov.cn" in m.to]
+        self.assertIn("清理造贝排洪渠淤泥", message.body)
+
+    def test_celery_beat_queues_the_digests_daily_when_a_time_is_set(self):
+        self.assertEqual(beat_schedule(""), {})
+        entry = beat_schedule("07:30")["send-alerts"]
+        self.assertEqual(entry["task"], "projects.send_alerts")
+        self.assertEqual((entry["schedule"].hour, entry["schedule"].minute), ({7}, {30}))
+        with self.assertRaises(ValueError):
+            beat_schedule("7h30")
+        # What beat sends at that time, through the broker.
+        self.overdue_task()
+        mail.outbox = []
+        app.send_task(entry["task"])
+        job = self.wait_for_job(kind=Job.Kind.ALERTS)
+        self.assertEqual(job.status, Job.Status.SUCCEEDED, job.message)
+        self.assertTrue([m for m in mail.outbox if "editor_a@example.gov.cn" in m.to])
+
+    @override_settings(JOB_STALE_SECONDS=1, JOB_HEARTBEAT_SECONDS=1)
+    def test_a_job_whose_worker_died_is_taken_over_by_the_message_handed_out_again(self):
+        # The first worker claimed it, then died: running, a heartbeat that stops. The broker
+        # hands its message out again (acks_late, reject_on_worker_lost): the task finds the
+        # heartbeat fresh, waits, and takes the job over once it has gone stale.
+        job = Job.objects.create(
+            kind=Job.Kind.REGRADE,
+            user=self.editor_a,
+            status=Job.Status.RUNNING,
+            params={"channels": []},
+            started_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
+        self.assertTrue(jobs.run_job.acks_late)
+        self.assertTrue(jobs.run_job.reject_on_worker_lost)
+        jobs.run_job.delay(job.pk)
+        job = self.wait_for_job(pk=job.pk, seconds=60)
+        self.assertEqual(job.status, Job.Status.SUCCEEDED, job.message)
+        self.assertGreater(job.started_at, job.created_at)
