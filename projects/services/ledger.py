@@ -131,6 +131,10 @@ class StreamGroup:
         return Total.of((line.cumulative, NOT_REPORTED) for line in self.lines)
 
     @property
+    def count(self):
+        return len(self.lines)
+
+    @property
     def reported(self):
         return sum(1 for line in self.lines if line.has_report)
 
@@ -229,10 +233,10 @@ def project_scale(project):
     return _("; ").join(parts)
 
 
-def month_projects(month):
-    """Every project with this month's report (``month_reports``) and ``cumulative_wan`` (its
-    reports up to and including ``month``): six queries."""
-    cumulative = Subquery(
+def cumulative_of(month):
+    """A project's cumulative investment: the sum of its reports up to and including
+    ``month`` (None when none gives an amount)."""
+    return Subquery(
         ProgressReport.objects.filter(project=OuterRef("pk"), month__lte=month)
         .order_by()
         .values("project")
@@ -240,32 +244,55 @@ def month_projects(month):
         .values("total")[:1],
         output_field=DecimalField(max_digits=14, decimal_places=2),
     )
+
+
+def quantized(value):
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+# What a project line shows of its project besides the fields: its units, its kind's record,
+# the channels, villages and pumping stations its scale names.
+PROJECT_RELATED = (
+    "lead_unit",
+    "contractor",
+    "interceptionbatch",
+    "pipesurveycampaign",
+    "pipeconstructionbatch",
+)
+
+
+def project_prefetches():
     return (
-        Project.objects.select_related(
-            "lead_unit",
-            "contractor",
-            "interceptionbatch",
-            "pipesurveycampaign",
-            "pipeconstructionbatch",
-        )
-        .annotate(cumulative_wan=cumulative)
+        as_listed("channels", Channel),
+        "interceptionbatch__villages",
+        as_listed("pipeconstructionbatch__renovated_stations", PumpingStation),
+    )
+
+
+# The article's order: by stream, batches by number, then as entered.
+ARTICLE_ORDER = (
+    "stream",
+    F("interceptionbatch__batch_number").asc(nulls_last=True),
+    F("pipeconstructionbatch__batch_number").asc(nulls_last=True),
+    "pk",
+)
+
+
+def month_projects(month):
+    """Every project with this month's report (``month_reports``) and ``cumulative_wan`` (its
+    reports up to and including ``month``): six queries."""
+    return (
+        Project.objects.select_related(*PROJECT_RELATED)
+        .annotate(cumulative_wan=cumulative_of(month))
         .prefetch_related(
             Prefetch(
                 "reports",
                 queryset=ProgressReport.objects.filter(month=month),
                 to_attr="month_reports",
             ),
-            as_listed("channels", Channel),
-            "interceptionbatch__villages",
-            as_listed("pipeconstructionbatch__renovated_stations", PumpingStation),
+            *project_prefetches(),
         )
-        # The article's order: by stream, batches by number, then as entered.
-        .order_by(
-            "stream",
-            F("interceptionbatch__batch_number").asc(nulls_last=True),
-            F("pipeconstructionbatch__batch_number").asc(nulls_last=True),
-            "pk",
-        )
+        .order_by(*ARTICLE_ORDER)
     )
 
 
@@ -275,11 +302,8 @@ def month_ledger(month, today=None):
     groups = {stream: StreamGroup(Stream(stream)) for stream in Stream.values}
     for project in month_projects(month):
         reports = project.month_reports
-        cumulative = project.cumulative_wan
-        if cumulative is not None:
-            cumulative = Decimal(cumulative).quantize(Decimal("0.01"))
         groups[project.stream].lines.append(
-            ProjectLine(project, reports[0] if reports else None, cumulative)
+            ProjectLine(project, reports[0] if reports else None, quantized(project.cumulative_wan))
         )
     tasks, as_of, from_history = tasks_as_of(month, today)
     return MonthLedger(

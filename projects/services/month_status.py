@@ -9,7 +9,19 @@ of queries, whatever the number of tasks, changes, complaints or patrols."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import pgettext
 
@@ -80,27 +92,46 @@ class TaskLine:
             return self.status
 
 
-# What a task line is read from, on a task or one of its historical rows (both carry these).
-LINE_FIELDS = (
-    "id",
-    "content",
-    "deadline",
-    "extended_deadline",
-    "status",
-    "percent_complete",
-    "source_id",
-    "plan__channel_id",
-    "plan__channel__name",
-    "lead_unit_id",
-    "lead_unit__name",
-    "lead_unit__kind",
-)
+def _line_columns(recorded=True):
+    """The columns a task line is read from, on a task or one of its historical rows (both
+    carry these), each under its own name so that the two can be read as one union; a task
+    with no record by then reads no status, progress or deadline."""
+    nothing = {
+        "t_deadline": Value(None, output_field=DateField()),
+        "t_extended": Value(None, output_field=DateField()),
+        "t_status": Value(None, output_field=CharField()),
+        "t_percent": Value(None, output_field=IntegerField()),
+    }
+    recorded_columns = {
+        "t_deadline": F("deadline"),
+        "t_extended": F("extended_deadline"),
+        "t_status": F("status"),
+        "t_percent": F("percent_complete"),
+    }
+    return {
+        "t_id": F("id"),
+        "t_content": F("content"),
+        **(recorded_columns if recorded else nothing),
+        "t_source": F("source_id"),
+        "channel_id_": F("plan__channel_id"),
+        "channel_name": F("plan__channel__name"),
+        "unit_id_": F("lead_unit_id"),
+        "unit_name": F("lead_unit__name"),
+        "unit_kind": F("lead_unit__kind"),
+    }
 
 
-def _task_lines(rows, as_of, recorded=True):
-    """Task lines from ``rows`` (a queryset of tasks or historical tasks) read as plain values:
-    a city's month holds tens of thousands of tasks, and a model instance for each task, its
-    channel and its unit cost seconds. Each channel and unit is made once (id and name)."""
+LINE_COLUMNS = tuple(_line_columns())
+
+
+def _as_lines(rows, recorded=True):
+    return rows.order_by().annotate(**_line_columns(recorded)).values_list(*LINE_COLUMNS)
+
+
+def task_lines(rows, as_of):
+    """Task lines from value rows (``LINE_COLUMNS``): a city's month holds tens of thousands
+    of tasks, and a model instance for each task, its channel and its unit cost seconds. Each
+    channel and unit is made once (id and name)."""
     channels, units = {None: None}, {None: None}
     lines = []
     for (
@@ -116,7 +147,7 @@ def _task_lines(rows, as_of, recorded=True):
         unit_id,
         unit_name,
         unit_kind,
-    ) in rows.values_list(*LINE_FIELDS):
+    ) in rows:
         if channel_id not in channels:
             channels[channel_id] = Channel(id=channel_id, name=channel_name)
         if unit_id not in units:
@@ -127,10 +158,10 @@ def _task_lines(rows, as_of, recorded=True):
                 channel=channels[channel_id],
                 content=content,
                 lead_unit=units[unit_id],
-                deadline=deadline if recorded else None,
-                extended_deadline=extended if recorded else None,
-                status=status if recorded else None,
-                percent_complete=percent if recorded else None,
+                deadline=deadline,
+                extended_deadline=extended,
+                status=status,
+                percent_complete=percent,
                 sourced=source_id is not None,
                 as_of=as_of,
             )
@@ -138,30 +169,74 @@ def _task_lines(rows, as_of, recorded=True):
     return lines
 
 
-def tasks_as_of(month, today=None):
-    """(task lines, as_of, from_history) for ``month``: the tasks as the audit history holds
-    them at the end of a past month — a task completed later shows its earlier status, a task
-    created later is left out, a deleted one is still there — or as they stand today for the
-    current month. Past month: two queries (the latest historical row of each task at the
-    month's end; the article's tasks with no history by then); current month: one."""
+@dataclass
+class TaskSource:
+    """Where the tasks of a month are read from: ``rows`` (value rows, ``LINE_COLUMNS``, in
+    no order) and the querysets to count them by — ``recorded`` (tasks, or each task's latest
+    historical row by the month's end) and ``unrecorded`` (the article's tasks with no
+    history by then, or None for the current month)."""
+
+    as_of: datetime.date
+    from_history: bool
+    recorded: object
+    unrecorded: object = None
+
+    @property
+    def rows(self):
+        rows = _as_lines(self.recorded)
+        if self.unrecorded is not None:
+            rows = rows.union(_as_lines(self.unrecorded, recorded=False), all=True)
+        return rows
+
+    def counts(self):
+        """{"total", "overdue", "unrecorded", "statuses": {status: count}} as of ``as_of``, as
+        the lines count them (``TaskLine.is_overdue``): one query, two from the history."""
+        late = Q(effective__lt=self.as_of) & ~Q(status=Task.Status.DONE)
+        counts = self.recorded.alias(effective=Coalesce("extended_deadline", "deadline")).aggregate(
+            recorded=Count("pk"),
+            overdue=Count("pk", filter=late),
+            **{
+                f"s_{status}": Count("pk", filter=Q(status=status)) for status in Task.Status.values
+            },
+        )
+        unrecorded = self.unrecorded.count() if self.unrecorded is not None else 0
+        return {
+            "total": counts["recorded"] + unrecorded,
+            "overdue": counts["overdue"],
+            "unrecorded": unrecorded,
+            "statuses": {status: counts[f"s_{status}"] for status in Task.Status.values},
+        }
+
+
+def task_source(month, today=None):
+    """The tasks of ``month`` (``TaskSource``): as the audit history holds them at the end of
+    a past month — a task completed later shows its earlier status, a task created later is
+    left out, a deleted one is still there, an article's task with no history by then has no
+    status — or as they stand today for the current month."""
     today = today or timezone.localdate()
     as_of = status_date(month, today)
     if as_of == today:
-        lines = _task_lines(Task.objects.all(), as_of)
-        return sorted(lines, key=line_order), as_of, False
+        return TaskSource(as_of, False, Task.objects.all())
     History = Task.history.model
     cutoff = day_start(as_of + datetime.timedelta(days=1))
     before = History.objects.filter(id=OuterRef("id"), history_date__lt=cutoff)
     latest = before.order_by("-history_date", "-history_id").values("history_id")[:1]
-    rows = History.objects.filter(history_date__lt=cutoff, history_id=Subquery(latest)).exclude(
+    recorded = History.objects.filter(history_date__lt=cutoff, history_id=Subquery(latest)).exclude(
         history_type="-"
     )
-    lines = _task_lines(rows, as_of)
     unrecorded = Task.objects.filter(source__isnull=False).exclude(
         Exists(History.objects.filter(id=OuterRef("pk"), history_date__lt=cutoff))
     )
-    lines += _task_lines(unrecorded, as_of, recorded=False)
-    return sorted(lines, key=line_order), as_of, True
+    return TaskSource(as_of, True, recorded, unrecorded)
+
+
+def tasks_as_of(month, today=None):
+    """(task lines, as_of, from_history) for ``month`` (``task_source``), every task, by
+    channel and task. Past month: one query (the latest historical row of each task at the
+    month's end, and the article's tasks with no history by then); current month: one."""
+    source = task_source(month, today)
+    lines = task_lines(source.rows, source.as_of)
+    return sorted(lines, key=line_order), source.as_of, source.from_history
 
 
 def line_order(line):
@@ -193,8 +268,9 @@ class ComplaintLine:
         return self.complaint.action_taken if self.handled else ""
 
 
-def complaints_received(month, today=None):
-    """The complaints received in ``month`` with their stage at its end: one query."""
+def complaint_source(month, today=None):
+    """(the complaints received in ``month`` with ``stage_then``, the latest step's stage by
+    its end, in the order they were received; a function making the lines of some of them)."""
     as_of = status_date(month, today)
     start, end = month_bounds(month)
     cutoff = day_start(as_of + datetime.timedelta(days=1))
@@ -205,27 +281,51 @@ def complaints_received(month, today=None):
     )
     complaints = (
         Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
-        .annotate(stage_then=Subquery(latest_step))
+        # Received in the month, so at least found by its end.
+        .annotate(stage_then=Coalesce(Subquery(latest_step), Value(Stage.FOUND.value)))
         .select_related("channel", "assigned_unit")
         .order_by("received_at", "pk")
     )
-    return [
-        ComplaintLine(
-            complaint,
-            # Received in the month, so at least found by its end.
-            complaint.stage_then or Stage.FOUND,
-            as_of,
-            handled=bool(complaint.handled_at and complaint.handled_at < cutoff),
-        )
-        for complaint in complaints
-    ]
+
+    def lines(rows):
+        return [
+            ComplaintLine(
+                complaint,
+                complaint.stage_then,
+                as_of,
+                handled=bool(complaint.handled_at and complaint.handled_at < cutoff),
+            )
+            for complaint in rows
+        ]
+
+    return complaints, lines
 
 
-def patrols_done(month):
-    """The patrols done in ``month``, in the order they were done: one query."""
+def complaint_counts(complaints, as_of):
+    """{"total", "overdue"} of ``complaints`` (``complaint_source``), as the lines count them
+    (``ComplaintLine.is_overdue``): one query."""
+    return complaints.order_by().aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(deadline__lt=as_of, stage_then__in=OPEN_WORK_STAGES)),
+    )
+
+
+def complaints_received(month, today=None):
+    """The complaints received in ``month`` with their stage at its end: one query."""
+    complaints, lines = complaint_source(month, today)
+    return lines(complaints)
+
+
+def patrols_in(month):
+    """The patrols done in ``month``, in the order they were done (a queryset)."""
     start, end = month_bounds(month)
-    return list(
+    return (
         PatrolRecord.objects.filter(patrolled_at__gte=start, patrolled_at__lt=end)
         .select_related("post__station", "channel", "pumping_station")
         .order_by("patrolled_at", "pk")
     )
+
+
+def patrols_done(month):
+    """The patrols done in ``month``, in the order they were done: one query."""
+    return list(patrols_in(month))

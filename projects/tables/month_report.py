@@ -224,10 +224,10 @@ class StreamTotalsTable(WithTotals, tables.Table):
     title = tables.Column(verbose_name=_("Work stream"), footer=_("Total"), orderable=False)
     projects = tables.Column(
         verbose_name=_("Number of projects"),
-        accessor="lines",
+        accessor="count",
         orderable=False,
         attrs=NUM,
-        footer=lambda table: sum(len(group.lines) for group in table.data),
+        footer=lambda table: sum(group.count for group in table.data),
     )
     reported = tables.Column(
         verbose_name=_("Reported this month"),
@@ -257,12 +257,6 @@ class StreamTotalsTable(WithTotals, tables.Table):
 
     def value_title(self, record):
         return record.title
-
-    def render_projects(self, value):
-        return len(value)
-
-    def value_projects(self, value):
-        return len(value)
 
 
 class MonthTaskTable(tables.Table):

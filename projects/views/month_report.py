@@ -9,6 +9,7 @@ from projects.core.months import next_month, previous_month, this_month
 from projects.models import PatrolPost, Stream
 from projects.services import ledger
 from projects.services.access import scope_of
+from projects.services.month_page import MonthPage
 from projects.services.patrol_access import patrol_scope_of
 from projects.tables.month_report import (
     MonthComplaintTable,
@@ -22,7 +23,7 @@ from projects.views.base import TablesMixin
 # Rows of each table on the page: a city's month holds thousands of projects and tasks, and a
 # page of them all would be megabytes. Each table pages on its own (?tasks-page=2); its footer
 # totals are the whole month's, and its CSV/XLSX download and the 工作台账 hold every row.
-MONTH_PER_PAGE = 50
+MONTH_PER_PAGE = 10
 
 
 class MonthMixin:
@@ -108,7 +109,11 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView)
     and cumulative investment, problems, next month's plan — with subtotals (a sum over
     unknown values labelled partial) and a grand total; every one-river-one-policy task as it
     stood at the month's end; the complaints received and the patrols done in the month; the
-    ledger XLSX for download. A month with nothing recorded says what to do next."""
+    ledger XLSX for download. A month with nothing recorded says what to do next.
+
+    Each table reads only the page of rows it shows, and the totals are the database's sums
+    over the whole month (``services.month_page``): the page costs the same whatever the
+    month holds. The 工作台账 (``MonthLedgerView``) reads the whole month."""
 
     template_name = "projects/assessment/month_report.html"
     per_page = MONTH_PER_PAGE
@@ -117,18 +122,24 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView)
     def export_name(self):
         return f"month-report-{self.get_month():%Y-%m}"
 
+    def get_month_page(self):
+        """The month's totals and the rows of its tables, read a page at a time."""
+        if not hasattr(self, "_month_page"):
+            self._month_page = MonthPage(self.get_month())
+        return self._month_page
+
     def build_tables(self):
-        month_ledger = self.get_ledger()
+        month_page = self.get_month_page()
         scope = scope_of(self.request)
-        tables = {"streams": StreamTotalsTable(month_ledger.groups, totals=month_ledger)}
-        for group in month_ledger.groups:
-            if group.lines:
+        tables = {"streams": StreamTotalsTable(month_page.groups, totals=month_page)}
+        for group in month_page.groups:
+            if group.count:
                 tables[f"stream{group.stream.value}"] = MonthProjectTable(
-                    group.lines, totals=group, can_report=scope.can_report_on
+                    month_page.project_rows(group), totals=group, can_report=scope.can_report_on
                 )
-        tables["tasks"] = MonthTaskTable(month_ledger.tasks)
-        tables["complaints"] = MonthComplaintTable(month_ledger.complaints)
-        tables["patrols"] = MonthPatrolTable(month_ledger.patrols)
+        tables["tasks"] = MonthTaskTable(month_page.task_rows())
+        tables["complaints"] = MonthComplaintTable(month_page.complaint_rows())
+        tables["patrols"] = MonthPatrolTable(month_page.patrol_rows())
         return tables
 
     def get_context_data(self, **kwargs):
@@ -136,16 +147,15 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView)
         month = self.get_month()
         following = next_month(month)
         tables = context["tables"]
-        month_ledger = self.get_ledger()
+        month_page = self.get_month_page()
         context.update(
             month=month,
             month_error=self.month_error,
-            ledger=month_ledger,
-            next_steps=next_steps(self.request) if month_ledger.is_empty else None,
+            ledger=month_page,
+            next_steps=next_steps(self.request) if month_page.is_empty else None,
             manage_stream=Stream.MANAGE,
             groups=[
-                (group, tables.get(f"stream{group.stream.value}"))
-                for group in self.get_ledger().groups
+                (group, tables.get(f"stream{group.stream.value}")) for group in month_page.groups
             ],
             previous=previous_month(month),
             following=following if following <= this_month() else None,

@@ -1,0 +1,250 @@
+"""The month report page reads only what it shows: each table hands the template one page of
+rows whatever the month holds, and the footers' totals — the streams' subtotals labelled
+partial, the grand total, the tasks by status, overdue and with no record, the complaints and
+patrols — are the database's sums over the whole month, equal to what ``month_ledger`` adds
+up from every row. Sorting still works, and a table's download holds every row."""
+
+import csv
+import datetime
+import io
+from collections import Counter
+from decimal import Decimal
+
+from django.urls import reverse
+
+from projects.models import Plan, ProgressReport, Project, Stream, Task
+from projects.services.ledger import month_ledger
+from projects.services.month_page import MonthPage
+from projects.tables.month_report import total_html
+from projects.views.month_report import MONTH_PER_PAGE
+
+from .test_month_report import NOVEMBER, MonthReportTestCase, at, save_at
+
+D = Decimal
+MANY = 3 * MONTH_PER_PAGE + 7
+
+
+class FullMonthTestCase(MonthReportTestCase):
+    """November 2018 with more of everything than a page holds: projects in every stream
+    (some with November's report, some with earlier ones, some with no investment, some from
+    the article), tasks with history, complaints and patrols."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        source = Project.objects.filter(source__isnull=False).first().source
+        projects = Project.objects.bulk_create(
+            Project(
+                name=f"月报项目{i:03d}",
+                stream=Stream.values[i % 6],
+                investment_wan=None if i % 4 == 0 else D(i) + D("0.25"),
+                source=source if i % 8 == 0 else None,
+            )
+            for i in range(6 * MANY)
+        )
+        ProgressReport.objects.bulk_create(
+            ProgressReport(
+                project=project,
+                month=month,
+                planned_percent=D(50) if i % 2 else None,
+                percent_complete=D(i % 90),
+                investment_this_month_wan=D(i % 7) + D("0.10"),
+                problems=f"问题{i}",
+            )
+            for i, project in enumerate(projects)
+            for month in (
+                [NOVEMBER, datetime.date(2018, 10, 1)]
+                if i % 3 == 0
+                else [datetime.date(2018, 9, 1)]
+                if i % 3 == 1
+                else [datetime.date(2018, 12, 1)]  # after the month: counts for nothing
+            )
+        )
+        plan = Plan.objects.get(channel=cls.zaobei)
+        for i in range(MANY):
+            task = Task(
+                plan=plan,
+                content=f"月报任务{i:03d}",
+                deadline=datetime.date(2018, 11, 1 + i % 28),
+                status=Task.Status.PENDING,
+            )
+            save_at(task, at(2018, 9, 1))
+            if i % 2:  # in progress in October, completed in December
+                task.status = Task.Status.IN_PROGRESS
+                task.percent_complete = 30
+                save_at(task, at(2018, 10, 5))
+                task.status = Task.Status.DONE
+                save_at(task, at(2018, 12, 5))
+            elif i % 5 == 0:  # completed in November
+                task.status = Task.Status.DONE
+                save_at(task, at(2018, 11, 20))
+        cls.add_complaints_and_patrols(MANY)
+
+    @classmethod
+    def add_complaints_and_patrols(cls, n):
+        from projects.models import Complaint, ComplaintStep, PatrolRecord
+
+        complaints = Complaint.objects.bulk_create(
+            Complaint(
+                number=f"TS-2018-8{i:03d}",
+                source=Complaint.Source.PATROL,
+                received_at=at(2018, 11, 1 + i % 28),
+                location="月报地点",
+                description="月报投诉",
+                deadline=datetime.date(2018, 11, 10) if i % 2 else None,
+            )
+            for i in range(n)
+        )
+        ComplaintStep.objects.bulk_create(
+            ComplaintStep(complaint=c, stage="found", at=c.received_at) for c in complaints
+        )
+        PatrolRecord.objects.bulk_create(
+            PatrolRecord(
+                post=cls.post,
+                channel=cls.zaobei,
+                kind=PatrolRecord.Kind.DAILY_CARE,
+                patrolled_at=at(2018, 11, 1 + i % 28),
+            )
+            for i in range(n)
+        )
+
+    def tables(self, **query):
+        self.client.force_login(self.viewer)
+        response = self.client.get(reverse("projects:month-report"), {"month": "2018-11", **query})
+        self.assertEqual(response.status_code, 200)
+        return response
+
+
+class BoundedPageTests(FullMonthTestCase):
+    def test_every_table_hands_the_template_at_most_a_page_of_rows(self):
+        response = self.tables()
+        tables = response.context["tables"]
+        names = [f"stream{stream}" for stream in Stream.values] + ["tasks", "complaints", "patrols"]
+        for name in names:
+            with self.subTest(name):
+                table = tables[name]
+                self.assertGreater(len(table.data), MONTH_PER_PAGE)
+                self.assertEqual(len(table.page.object_list), MONTH_PER_PAGE)
+        # Twice as much in the month: still one page each.
+        Project.objects.bulk_create(
+            Project(name=f"再加项目{i:03d}", stream=Stream.values[i % 6]) for i in range(6 * MANY)
+        )
+        tables = self.tables().context["tables"]
+        for name in names:
+            with self.subTest(name, more=True):
+                self.assertEqual(len(tables[name].page.object_list), MONTH_PER_PAGE)
+
+    def test_a_later_page_holds_the_next_rows_and_the_last_the_rest(self):
+        first = self.tables().context["tables"]["stream1"]
+        second = self.tables(**{"stream1-page": 2}).context["tables"]["stream1"]
+        names = lambda table: [row.record.project.name for row in table.page.object_list]  # noqa: E731
+        self.assertFalse(set(names(first)) & set(names(second)))
+        everything = [line.project.name for line in month_ledger(NOVEMBER).groups[0].lines]
+        self.assertEqual(names(first) + names(second), everything[: 2 * MONTH_PER_PAGE])
+        pages = -(-len(everything) // MONTH_PER_PAGE)
+        last = self.tables(**{"stream1-page": pages}).context["tables"]["stream1"]
+        self.assertEqual(names(last), everything[(pages - 1) * MONTH_PER_PAGE :])
+
+
+class TotalsTests(FullMonthTestCase):
+    def test_the_streams_totals_equal_the_sums_of_every_row(self):
+        page = MonthPage(NOVEMBER)
+        ledger = month_ledger(NOVEMBER)
+        for totals, group in zip(page.groups, ledger.groups, strict=True):
+            with self.subTest(group.title):
+                self.assertEqual(totals.stream, group.stream)
+                self.assertEqual(totals.count, len(group.lines))
+                self.assertEqual(totals.reported, group.reported)
+                self.assertEqual(totals.investment, group.investment)
+                self.assertEqual(totals.this_month, group.this_month)
+                self.assertEqual(totals.cumulative, group.cumulative)
+        self.assertEqual(page.investment, ledger.investment)
+        self.assertEqual(page.this_month, ledger.this_month)
+        self.assertEqual(page.cumulative, ledger.cumulative)
+        self.assertEqual(page.reported, ledger.reported)
+        # The month holds unknown amounts of both kinds and unreported projects: partial sums.
+        self.assertTrue(ledger.investment.is_partial)
+        self.assertTrue(ledger.investment.not_given and ledger.investment.not_filled)
+        self.assertTrue(ledger.this_month.not_reported and ledger.cumulative.not_reported)
+
+    def test_the_footers_show_the_whole_months_totals(self):
+        response = self.tables()
+        html = response.content.decode()
+        ledger = month_ledger(NOVEMBER)
+        for group in ledger.groups:
+            section = html[html.index(f'id="stream-{group.stream.value}"') :]
+            footer = section[section.index("<tfoot") : section.index("</tfoot>")]
+            for total in (group.investment, group.this_month, group.cumulative):
+                with self.subTest(group.title, total=total):
+                    self.assertIn(str(total_html(total)), footer)
+        summary = html[html.index("month-totals-table") :]
+        footer = summary[summary.index("<tfoot") : summary.index("</tfoot>")]
+        for total in (ledger.investment, ledger.this_month, ledger.cumulative):
+            self.assertIn(str(total_html(total)), footer)
+        self.assertIn(f">{len(ledger.lines)}<", footer)
+
+    def test_the_task_complaint_and_patrol_counts_are_the_months(self):
+        page = MonthPage(NOVEMBER)
+        ledger = month_ledger(NOVEMBER)
+        counts = page.task_counts
+        self.assertEqual(counts["total"], len(ledger.tasks))
+        self.assertEqual(counts["overdue"], sum(line.is_overdue for line in ledger.tasks))
+        self.assertEqual(counts["unrecorded"], ledger.unrecorded_tasks)
+        self.assertEqual(page.unrecorded_tasks, 2)  # the article's, with no history
+        by_status = Counter(line.status for line in ledger.tasks if line.recorded)
+        self.assertEqual({k: v for k, v in counts["statuses"].items() if v}, dict(by_status))
+        self.assertGreater(by_status[Task.Status.IN_PROGRESS], MONTH_PER_PAGE)
+        self.assertEqual(page.complaint_counts["total"], len(ledger.complaints))
+        self.assertEqual(
+            page.complaint_counts["overdue"], sum(line.is_overdue for line in ledger.complaints)
+        )
+        self.assertEqual(page.patrol_count, len(ledger.patrols))
+
+    def test_the_tasks_table_pages_through_the_tasks_as_they_stood(self):
+        table = self.tables().context["tables"]["tasks"]
+        ledger = month_ledger(NOVEMBER)
+
+        def seen(line):
+            return (line.task_id, line.status, line.progress, line.is_overdue, line.recorded)
+
+        self.assertEqual(sorted(map(seen, table.data)), sorted(map(seen, ledger.tasks)))
+        rows = {line.content: line for line in table.data}
+        self.assertEqual(rows["清理105国道排洪渠淤泥"].status, Task.Status.IN_PROGRESS)
+        self.assertTrue(rows["清理105国道排洪渠淤泥"].is_overdue)
+        self.assertIn("105国道排洪渠临时围堰", rows)  # deleted in December
+        self.assertNotIn("105国道排洪渠补种水生植物", rows)  # created in December
+        for task in Task.objects.filter(source__isnull=False):
+            self.assertEqual(str(rows[task.content].status_display), "无记录")
+
+
+class SortAndDownloadTests(FullMonthTestCase):
+    def test_a_stream_sorts_by_name_and_by_progress_in_the_database(self):
+        table = self.tables(**{"stream4-sort": "-project"}).context["tables"]["stream4"]
+        names = [row.record.project.name for row in table.page.object_list]
+        everything = sorted(Project.objects.filter(stream=4).values_list("name", flat=True))
+        self.assertEqual(names, everything[::-1][:MONTH_PER_PAGE])
+        table = self.tables(**{"stream4-sort": "actual_percent"}).context["tables"]["stream4"]
+        percents = [row.record.actual_percent for row in table.page.object_list]
+        self.assertEqual(percents, sorted(percents))
+        self.assertIsNotNone(percents[0])
+
+    def test_the_tasks_sort_by_task(self):
+        table = self.tables(**{"tasks-sort": "-content"}).context["tables"]["tasks"]
+        contents = [row.record.content for row in table.page.object_list]
+        everything = sorted(line.content for line in month_ledger(NOVEMBER).tasks)
+        self.assertEqual(contents, everything[::-1][:MONTH_PER_PAGE])
+
+    def test_a_tables_download_holds_every_row_of_the_month(self):
+        ledger = month_ledger(NOVEMBER)
+        for name, expected in (
+            ("stream1", [line.project.name for line in ledger.groups[0].lines]),
+            ("tasks", [line.content for line in ledger.tasks]),
+            ("complaints", [line.complaint.number for line in ledger.complaints]),
+        ):
+            with self.subTest(name):
+                response = self.tables(_export="csv", _table=name)
+                content = b"".join(response.streaming_content).decode("utf-8-sig")
+                rows = list(csv.reader(io.StringIO(content)))[1:]
+                self.assertEqual(len(rows), len(expected))
+                cells = {cell for row in rows for cell in row}
+                self.assertTrue(set(expected) <= cells)
