@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Complaint
-from projects.tables.columns import OverdueColumn
+from projects.tables.columns import DateColumn, DateTimeColumn, OverdueColumn
 
 
 def days_text(days):
@@ -28,17 +28,17 @@ class StageColumn(tables.Column):
 
 class ComplaintTable(tables.Table):
     number = tables.Column(linkify=True, attrs={"td": {"class": "nowrap"}})
-    received_at = tables.DateTimeColumn()
+    received_at = DateTimeColumn()
     source = tables.Column()
     location = tables.Column(attrs={"td": {"class": "name"}})
     channel = tables.Column(linkify=True, default="")
     assigned_unit = tables.Column(default="")
-    deadline = tables.DateColumn(default="")
+    deadline = DateColumn(default="")
     stage = StageColumn(order_by=("stage_order",))
     is_overdue = OverdueColumn(deadline="deadline")
-    handled_at = tables.DateTimeColumn(default="")
+    handled_at = DateTimeColumn(default="")
     satisfaction = tables.Column(default="")
-    closed_at = tables.DateTimeColumn(default="")
+    closed_at = DateTimeColumn(default="")
 
     class Meta:
         model = Complaint

@@ -4,13 +4,15 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from projects.tables.columns import DateTimeColumn
+
 
 class HistoryTable(tables.Table):
     """Changes from ``projects.services.history.changes``: newest first."""
 
     export_title = _("Change history")  # Excel reserves a sheet named “History”
 
-    date = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i", orderable=False)
+    date = DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i", orderable=False)
     user = tables.Column(verbose_name=_("User"), default=_("system"), orderable=False)
     kind_label = tables.Column(verbose_name=_("Action"), orderable=False)
     record = tables.Column(verbose_name=_("Record"), empty_values=(), orderable=False)

@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import PatrolPost, PatrolRecord, ResponsibleUnit
-from projects.tables.columns import BadgeColumn
+from projects.tables.columns import BadgeColumn, DateTimeColumn
 from projects.tables.plans import MeasureTable
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -68,7 +68,7 @@ class StationTable(tables.Table):
 class PatrolRecordTable(tables.Table):
     """Patrol records from ``views.patrols.patrol_records()`` (with ``photo_count``)."""
 
-    patrolled_at = tables.DateTimeColumn(
+    patrolled_at = DateTimeColumn(
         verbose_name=_("Time"), linkify=True, attrs={"td": {"class": "time"}}
     )
     station = tables.Column(
@@ -175,7 +175,7 @@ class UnpatrolledTable(tables.Table):
         accessor="channel__name",
         linkify=lambda record: record.channel.get_absolute_url(),
     )
-    last_patrolled_at = tables.DateTimeColumn(verbose_name=_("Last patrolled"), default=NEVER)
+    last_patrolled_at = DateTimeColumn(verbose_name=_("Last patrolled"), default=NEVER)
     days_since = CountColumn(verbose_name=_("Days since"), default="—")
     interval_days = CountColumn(verbose_name=_("Interval (days)"))
 

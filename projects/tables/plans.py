@@ -14,6 +14,7 @@ from projects.models import (
 )
 from projects.tables.columns import (
     BadgeColumn,
+    DateColumn,
     MoneyColumn,
     NotGivenColumn,
     OverdueColumn,
@@ -45,7 +46,7 @@ class ProblemTable(tables.Table):
 
 
 class TargetTable(tables.Table):
-    target_date = tables.DateColumn(default=not_given)
+    target_date = DateColumn(default=not_given)
     achieved = tables.BooleanColumn(null=True, yesno=("✔", "—"))
 
     class Meta:
@@ -78,7 +79,7 @@ class TaskProgressTable(ScopedTable):
     lead_unit = NotGivenColumn()
     supporting_units = UnitsColumn()
     responsible_person = NotGivenColumn()
-    effective_deadline = tables.DateColumn(verbose_name=_("Deadline"), default=not_given)
+    effective_deadline = DateColumn(verbose_name=_("Deadline"), default=not_given)
     status = BadgeColumn()
     is_overdue = OverdueColumn(deadline="effective_deadline")
     progress = PercentBarColumn(verbose_name=_("Progress"))

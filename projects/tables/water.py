@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.core import formatting
 from projects.models import Judgement, Sample
 from projects.services.water_quality import grade_sample
+from projects.tables.columns import DateTimeColumn
 
 NOT_MEASURED = _("not measured")
 
@@ -29,7 +30,7 @@ class ReadingColumn(tables.Column):
 
 
 class SampleTable(tables.Table):
-    sampled_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    sampled_at = DateTimeColumn(format="Y-m-d H:i")
     point = tables.Column(
         verbose_name=_("Sampling point"),
         accessor="point__name",

@@ -12,6 +12,7 @@ from projects.models import (
 )
 from projects.tables.columns import (
     BadgeColumn,
+    DateColumn,
     MoneyColumn,
     NotGivenColumn,
     OverdueColumn,
@@ -31,7 +32,7 @@ class ProjectTable(tables.Table):
     investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"))
     cumulative_investment_wan = MoneyColumn(verbose_name=_("Invested to date (10k yuan)"))
     lead_unit = NotGivenColumn()
-    planned_end = tables.DateColumn(default=not_given)
+    planned_end = DateColumn(default=not_given)
     channels = tables.ManyToManyColumn(separator="、", orderable=False, linkify_item=True)
 
     class Meta:
@@ -67,7 +68,7 @@ class ChannelProjectTable(ProjectTable):
 
 
 class ProgressReportTable(ScopedTable):
-    month = tables.DateColumn(format="Y-m")
+    month = DateColumn(format="Y-m")
     planned_percent = tables.Column(attrs={"td": {"class": "num"}}, default="—")
     percent_complete = PercentBarColumn()
     investment_this_month_wan = MoneyColumn(total=True)
