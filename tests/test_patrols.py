@@ -6,6 +6,7 @@ interval; every page costs a fixed number of queries."""
 import csv
 import datetime
 import io
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -534,6 +535,23 @@ class StationPageTests(PatrolTestCase):
         other = ResponsibleUnit.objects.exclude(kind=ResponsibleUnit.Kind.STATION).first()
         url = reverse("projects:station-detail", args=[other.pk])
         self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_a_post_of_many_channels_shows_ten_on_the_page_and_all_in_the_download(self):
+        many = Channel.objects.bulk_create(Channel(name=f"测试渠{i:02d}") for i in range(30))
+        self.post_a.channels.add(*many)
+        self.client.force_login(self.viewer)
+        url = reverse("projects:station-detail", args=[self.unit_a.pk])
+        html = self.client.get(url).content.decode()
+        (cell,) = re.findall(r'<td  data-column="channels"[^>]*>(.*?)</td>', html)
+        # 32 channels, by name: 105国道排洪渠, 测试渠00 … 测试渠08 shown, 22 more said.
+        self.assertEqual(cell.count("<a "), 10)
+        self.assertIn("测试渠08</a>", cell)
+        self.assertNotIn("测试渠09", cell)
+        self.assertIn("另有 22 条", cell)
+        download = self.client.get(url, {"_export": "csv", "_table": "posts"})
+        text = b"".join(download.streaming_content).decode("utf-8-sig")
+        self.assertIn("测试渠29", text)
+        self.assertIn("金凤排洪渠", text)
 
 
 class PatrolListTests(PatrolTestCase):

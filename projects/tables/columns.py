@@ -9,6 +9,7 @@ import django_tables2 as tables
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_tables2.columns.base import library
 
 from projects.core import formatting
@@ -183,6 +184,30 @@ class UnitsColumn(tables.ManyToManyColumn):
         kwargs.setdefault("separator", "、")
         kwargs.setdefault("orderable", False)
         super().__init__(*args, **kwargs)
+
+
+class ShortListColumn(UnitsColumn):
+    """The first ``shown`` related rows, then how many more: a cell of a city's post lists 50
+    channels. The download holds them all, by name."""
+
+    def __init__(self, *args, shown=10, **kwargs):
+        self.shown = shown
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        items = list(self.filter(value))
+        html = super().render(items[: self.shown])
+        if len(items) > self.shown:
+            more = len(items) - self.shown
+            note = ngettext("and %(count)d more", "and %(count)d more", more) % {"count": more}
+            html = format_html('{} <small class="note">{}</small>', html, note)
+        return html
+
+    def filter(self, qs):
+        return qs if isinstance(qs, list) else qs.all()
+
+    def value(self, value):
+        return self.separator.join(str(self.transform(item)) for item in self.filter(value))
 
 
 class ScopedTable(tables.Table):

@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import PatrolPost, PatrolRecord, ResponsibleUnit
-from projects.tables.columns import BadgeColumn, DateTimeColumn
+from projects.tables.columns import BadgeColumn, DateTimeColumn, ShortListColumn
 from projects.tables.plans import MeasureTable
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -191,9 +191,7 @@ class PostTable(tables.Table):
     name = tables.Column(verbose_name=_("Post"), attrs={"td": {"class": "name"}})
     person_on_post = tables.Column(default="—")
     phone = tables.Column(default="—")
-    channels = tables.ManyToManyColumn(
-        separator="、", orderable=False, linkify_item=True, verbose_name=_("Channels covered")
-    )
+    channels = ShortListColumn(linkify_item=True, verbose_name=_("Channels covered"))
     pumping_stations = tables.ManyToManyColumn(
         separator="、", orderable=False, verbose_name=_("Pumping stations covered")
     )
