@@ -18,7 +18,7 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, FilteredRelation, Q, Sum
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Sum
 from django_tables2.data import TableData
 
 from projects.models import ProgressReport, Project, Stream, Task
@@ -191,6 +191,18 @@ def stream_totals(month):
             known=Sum("investment_wan"),
             given=Count("investment_wan"),
             not_given=Count("pk", filter=Q(investment_wan__isnull=True, source__isnull=False)),
+            # A project's cumulative sum is known once one of its reports gives an amount
+            # (asked of each project: counting distinct projects over the reports sorts them).
+            cumulative_given=Count(
+                "pk",
+                filter=Exists(
+                    ProgressReport.objects.filter(
+                        project=OuterRef("pk"),
+                        month__lte=month,
+                        investment_this_month_wan__isnull=False,
+                    )
+                ),
+            ),
         )
     )
     for row in projects:
@@ -202,6 +214,7 @@ def stream_totals(month):
             not_given=row["not_given"],
             not_filled=row["count"] - row["given"] - row["not_given"],
         )
+        totals.cumulative = Total(given=row["cumulative_given"])
     this_month = Q(month=month)
     reports = (
         ProgressReport.objects.filter(month__lte=month)
@@ -212,17 +225,13 @@ def stream_totals(month):
             month_known=Sum("investment_this_month_wan", filter=this_month),
             month_given=Count("investment_this_month_wan", filter=this_month),
             known=Sum("investment_this_month_wan"),
-            # A project's cumulative sum is known once one of its reports gives an amount.
-            given=Count(
-                "project", distinct=True, filter=Q(investment_this_month_wan__isnull=False)
-            ),
         )
     )
     for row in reports:
         totals = streams[row["project__stream"]]
         totals.reported = row["reported"]
         totals.this_month = Total(money(row["month_known"]), row["month_given"])
-        totals.cumulative = Total(money(row["known"]), row["given"])
+        totals.cumulative = Total(money(row["known"]), totals.cumulative.given)
     for totals in streams.values():
         # Whatever no report gives is “not reported”.
         totals.this_month = Total(
