@@ -126,6 +126,8 @@ class Complaint(models.Model):
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
         indexes = [
+            # The list's order: its first page read from the index.
+            models.Index(fields=["-received_at", "-id"], name="complaint_latest"),
             models.Index(fields=["stage", "deadline"], name="complaint_stage_deadline"),
             models.Index(fields=["assigned_unit", "stage"], name="complaint_unit_stage"),
         ]

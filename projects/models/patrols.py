@@ -151,6 +151,8 @@ class PatrolRecord(models.Model):
         verbose_name = _("patrol record")
         verbose_name_plural = _("patrol records")
         indexes = [
+            # The list's order: its first page read from the index.
+            models.Index(fields=["-patrolled_at", "-id"], name="patrol_latest"),
             models.Index(fields=["channel", "-patrolled_at"], name="patrol_channel_latest"),
             models.Index(fields=["post", "-patrolled_at"], name="patrol_post_latest"),
             # Each post's latest patrol of each of its channels (the overdue channels).

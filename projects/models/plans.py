@@ -185,6 +185,17 @@ class TaskQuerySet(models.QuerySet):
             ),
         )
 
+    def overdue(self, today=None):
+        """The tasks past their (extended) deadline and not completed, filtered on the columns
+        themselves rather than on ``is_overdue``: the database can then read them from the
+        open tasks' deadline index (``task_open_deadline``)."""
+        today = today or timezone.localdate()
+        return (
+            self.with_overdue(today)
+            .filter(effective_deadline__lt=today)
+            .exclude(status=Task.Status.DONE)
+        )
+
     def with_progress(self):
         """``progress``: the percent reported, 100 once the task is done."""
         return self.annotate(
@@ -278,6 +289,16 @@ class Task(Sourced):
         verbose_name = _("task")
         verbose_name_plural = _("task list")
         constraints = [percent_range("percent_complete", "task")]
+        indexes = [
+            # The tasks still open by their deadline as extended (``with_overdue``'s
+            # ``effective_deadline``): what is overdue or due soon is read from the front of
+            # this index instead of from every task of a city's plans.
+            models.Index(
+                Coalesce("extended_deadline", "deadline"),
+                name="task_open_deadline",
+                condition=~Q(status="done"),
+            ),
+        ]
 
     def __str__(self):
         return self.content

@@ -73,7 +73,7 @@ def overdue_tasks(limit=LIMIT, today=None):
     have no list page of their own; each names its channel, whose page shows its progress.
     Two queries: the count, and the first ones (a count beside every row would make the
     database join and count all of a city's overdue tasks to return ten)."""
-    overdue = Task.objects.with_overdue(today).filter(is_overdue=True)
+    overdue = Task.objects.overdue(today)
     rows = list(
         overdue.select_related("plan__channel", "lead_unit").order_by("effective_deadline", "pk")[
             :limit
