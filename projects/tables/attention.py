@@ -31,9 +31,7 @@ class AttentionTable(tables.Table):
             self.columns.hide("unit")
 
     def render_status(self, record):
-        return format_html(
-            '<span class="badge badge-{}">{}</span>', record.severity, record.status
-        )
+        return format_html('<span class="badge badge-{}">{}</span>', record.severity, record.status)
 
     def render_label(self, value, record):
         if record.link:
