@@ -4,8 +4,10 @@ would) stores the file; the page's download link serves it. For tests of the wor
 content (``TestCase``: the job must see the test's uncommitted data)."""
 
 import io
+import tempfile
 
 import openpyxl
+from django.test import override_settings
 from django.urls import reverse
 
 from projects.models import Job
@@ -38,6 +40,11 @@ def ledger_download(test, job):
 
 
 def ledger_workbook(test, month, user=None):
-    """The month's workbook as the user downloads it, opened with openpyxl."""
-    response = ledger_download(test, ledger_job(test, month, user))
-    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    """The month's workbook as the user downloads it, opened with openpyxl; the file is stored
+    in a temporary MEDIA_ROOT, removed afterwards."""
+    with (
+        tempfile.TemporaryDirectory(prefix="waterworks-ledger-") as media,
+        override_settings(MEDIA_ROOT=media),
+    ):
+        response = ledger_download(test, ledger_job(test, month, user))
+        return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))

@@ -7,11 +7,11 @@ import csv
 import io
 import re
 
-import openpyxl
 from django.test import TestCase
 from django.urls import reverse
 
 from projects.models import Channel, InterceptionBatch, Plan, Project
+from tests.ledger_job import ledger_workbook
 from tests.test_editing import make_role_users
 from tests.test_ledger import STREAM_SHEETS
 
@@ -69,8 +69,7 @@ class ArticleWordingTests(TestCase):
         self.assertSaysWorksNotVillages(content.decode("utf-8-sig"))
 
     def test_the_ledger_counts_works(self):
-        response = self.get(reverse("projects:month-ledger"), month="2018-06")
-        workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        workbook = ledger_workbook(self, "2018-06", self.viewer)
         sheet = workbook[STREAM_SHEETS[1]]
         scales = [row[2] for row in sheet.iter_rows(min_row=4, values_only=True) if row[2]]
         self.assertTrue(any(text.startswith("截污工程 24 条") for text in scales), scales)

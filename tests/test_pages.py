@@ -89,9 +89,9 @@ class QueryCountTests(TestCase):
     EXPECTED = {
         # stream stats, policies, survey totals, interception batches, construction batches +
         # their stations, condition counts, channel count, plan count, projects table count +
-        # page + channels prefetch; the overview's black-odorous names, overdue tasks, projects
-        # and complaints, complaint figures
-        "dashboard": 22,  # + the profile, for the "needs attention" panel (staff has no unit)
+        # page + channels prefetch; the overview's black-odorous names, overdue tasks and their
+        # count, projects and complaints, complaint figures
+        "dashboard": 23,  # + the profile, for the "needs attention" panel (staff has no unit)
         # count, page, street and maintaining-unit filter options
         "channel list": 8,
         # channel with its plan and current condition; counts of the 8 tables; the warnings'

@@ -25,6 +25,7 @@ def rules(t):
 
     # Only an administrator adds a deduction in the site; a valid POST saves and redirects.
     administrator_only = table((LOGIN, LOGIN), (403, 403), (403, 403), (403, 403), (200, 302))
+    job_start = table((LOGIN, LOGIN), (302, 405), (302, 405), (302, 405), (302, 405))
     deduction = {"item": t.assessment_item.pk, "occurrences": "1", "points": "", "note": "巡查"}
     return {
         "projects:assessment-list": [
@@ -52,6 +53,10 @@ def rules(t):
             Case("May 2018", reverse("projects:month-report"), READ, query={"month": "2018-05"}),
         ],
         "projects:month-ledger": [
-            Case("May 2018", reverse("projects:month-ledger"), READ, query={"month": "2018-05"})
+            # Every logged-in user may have the ledger built: a GET starts (or reuses) a
+            # background job and redirects to its page.
+            Case(
+                "May 2018", reverse("projects:month-ledger"), job_start, query={"month": "2018-05"}
+            )
         ],
     }
