@@ -301,6 +301,7 @@ class HistoryCoverageTests(TestCase):
         "ImportBatch",
         "ComplaintStep",
         "Job",
+        "PostChannelPatrol",
     }
 
     def test_it_tracks_every_programme_model(self):

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from projects.admin.audit import HistoryAdmin
 from projects.admin.base import column, excerpt
 from projects.admin.photos import PhotoInline
+from projects.admin.sewers import ReadOnlyAdmin
 from projects.models import PatrolPost, PatrolRecord
+from projects.models.patrols import PostChannelPatrol
 from projects.services.queries import count_of, photos_of
 
 
@@ -141,3 +143,14 @@ class PatrolRecordAdmin(HistoryAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(PostChannelPatrol)
+class PostChannelPatrolAdmin(ReadOnlyAdmin):
+    """Each post's latest patrol of each channel: kept from the records, shown to check."""
+
+    list_display = ["post", "channel", "last_patrolled_at"]
+    list_filter = [("post__station", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["post__station", "channel"]
+    search_fields = ["post__name", "post__station__name", "channel__name"]
+    fields = ["post", "channel", "last_patrolled_at"]

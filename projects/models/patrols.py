@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -78,6 +78,39 @@ class PatrolPost(models.Model):
         return self.interval_days or settings.PATROL_INTERVAL_DAYS
 
 
+class PatrolRecordQuerySet(models.QuerySet):
+    """Writes in bulk keep each post's latest patrol of each channel (``PostChannelPatrol``)
+    as the one-record writes do through their signals (``projects.services.patrol_latest``);
+    deleting sends the signals itself."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        PostChannelPatrol.objects.using(self.db).refresh(
+            {(r.post_id, r.channel_id) for r in created}
+        )
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        before = self.model._base_manager.using(self.db).filter(pk__in=[o.pk for o in objs])
+        pairs = set(before.values_list("post_id", "channel_id"))
+        updated = super().bulk_update(objs, fields, *args, **kwargs)
+        pairs |= {(o.post_id, o.channel_id) for o in objs}
+        PostChannelPatrol.objects.using(self.db).refresh(pairs)
+        return updated
+
+    def update(self, **kwargs):
+        pks = list(self.values_list("pk", flat=True))
+        base = self.model._base_manager.using(self.db).filter(pk__in=pks)
+        pairs = set(base.values_list("post_id", "channel_id"))
+        updated = super().update(**kwargs)
+        pairs |= set(base.values_list("post_id", "channel_id"))
+        PostChannelPatrol.objects.using(self.db).refresh(pairs)
+        return updated
+
+    update.alters_data = True
+
+
 class PatrolRecord(models.Model):
     """One patrol: who, when, where, what kind of work, what was found, with photos. A finding
     can open a problem on the channel's plan or a complaint-style work order."""
@@ -145,6 +178,8 @@ class PatrolRecord(models.Model):
     photos = GenericRelation("Photo", related_query_name="patrol_record")
     history = HistoricalRecords()
 
+    objects = PatrolRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-patrolled_at", "-pk"]
         get_latest_by = "patrolled_at"
@@ -192,3 +227,112 @@ class PatrolRecord(models.Model):
                 errors["pumping_station"] = _("This pumping station is not covered by the post.")
         if errors:
             raise ValidationError(errors)
+
+
+class PostChannelPatrolQuerySet(models.QuerySet):
+    def _latest(self, post_id, channel_id):
+        return (
+            PatrolRecord._base_manager.using(self.db)
+            .filter(post_id=post_id, channel_id=channel_id)
+            .order_by("-patrolled_at")
+            .values("patrolled_at")[:1]
+        )
+
+    def refresh(self, pairs):
+        """Read again the latest patrol of each (post pk, channel pk) of ``pairs`` from the
+        records (pairs without a channel, or whose channel the post no longer covers, are left
+        alone). One query a pair."""
+        for post_id, channel_id in sorted(p for p in pairs if p[0] and p[1]):
+            self.filter(post_id=post_id, channel_id=channel_id).update(
+                last_patrolled_at=models.Subquery(self._latest(post_id, channel_id))
+            )
+
+    def cover(self, pairs):
+        """Rows for the (post pk, channel pk) ``pairs`` a post has come to cover, each with
+        the post's latest patrol of the channel, if any. Two queries."""
+        pairs = {(post_id, channel_id) for post_id, channel_id in pairs}
+        if not pairs:
+            return
+        posts = {post_id for post_id, _ in pairs}
+        channels = {channel_id for _, channel_id in pairs}
+        latest = {
+            (post_id, channel_id): last
+            for post_id, channel_id, last in PatrolRecord._base_manager.using(self.db)
+            .filter(post_id__in=posts, channel_id__in=channels)
+            .order_by()
+            .values_list("post_id", "channel_id")
+            .annotate(last=Max("patrolled_at"))
+        }
+        self.bulk_create(
+            [
+                PostChannelPatrol(post_id=p, channel_id=c, last_patrolled_at=latest.get((p, c)))
+                for p, c in sorted(pairs)
+            ],
+            update_conflicts=True,
+            unique_fields=["post", "channel"],
+            update_fields=["last_patrolled_at"],
+        )
+
+    def recompute(self):
+        """All the rows again from the posts' channels and the patrol records (after loading
+        in bulk). Returns how many there are."""
+        return recompute_latest_patrols(
+            self.model, PatrolPost.channels.through, PatrolRecord, self.db
+        )
+
+
+def recompute_latest_patrols(model, through, records, using):
+    """Empty ``model``'s table (PostChannelPatrol) and fill it from ``through`` (the posts'
+    channels) and ``records`` (the patrols): model classes, so that the migration that creates
+    the table can fill it with its own. Three statements."""
+    from django.db import connections
+
+    table = model._meta.db_table
+    with connections[using].cursor() as cursor:
+        cursor.execute(f'DELETE FROM "{table}"')
+        cursor.execute(
+            f'INSERT INTO "{table}" (post_id, channel_id, last_patrolled_at) '
+            "SELECT t.patrolpost_id, t.channel_id, MAX(r.patrolled_at) "
+            f'FROM "{through._meta.db_table}" t LEFT JOIN "{records._meta.db_table}" r '
+            "ON r.post_id = t.patrolpost_id AND r.channel_id = t.channel_id "
+            "GROUP BY t.patrolpost_id, t.channel_id"
+        )
+        cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+        return cursor.fetchone()[0]
+
+
+class PostChannelPatrolManager(models.Manager.from_queryset(PostChannelPatrolQuerySet)):
+    def get_by_natural_key(self, post_id, channel_id):
+        return self.get(post_id=post_id, channel_id=channel_id)
+
+
+class PostChannelPatrol(models.Model):
+    """Each channel a post covers, with the post's latest patrol of it (None: never), stored
+    so that the channels left unpatrolled too long are a plain filter. Kept by the writes of
+    patrol records and of the posts' channels (``projects.services.patrol_latest``); rebuilt
+    whole by ``manage.py recompute_patrol_latest``."""
+
+    post = models.ForeignKey(
+        PatrolPost, on_delete=models.CASCADE, related_name="channel_patrols", verbose_name=_("post")
+    )
+    channel = models.ForeignKey(
+        "Channel", on_delete=models.CASCADE, related_name="+", verbose_name=_("channel")
+    )
+    last_patrolled_at = models.DateTimeField(_("last patrolled at"), null=True, blank=True)
+
+    objects = PostChannelPatrolManager()
+
+    class Meta:
+        ordering = ["post", "channel"]
+        verbose_name = _("latest patrol of a post's channel")
+        verbose_name_plural = _("latest patrols of the posts' channels")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "channel"], name="postchannelpatrol_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.post} · {self.channel}"
+
+    def natural_key(self):
+        # A backup's rows meet those its posts' channels made as they were loaded.
+        return (self.post_id, self.channel_id)

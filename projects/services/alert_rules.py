@@ -22,12 +22,10 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
     JSONField,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -39,8 +37,9 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from projects.core.months import day_start
-from projects.models import Channel, Complaint, Judgement, PatrolPost, PatrolRecord, Task
+from projects.models import Channel, Complaint, Judgement, Task
 from projects.models.complaints import OPEN_WORK_STAGES
+from projects.models.patrols import PostChannelPatrol
 
 
 class Kind(models.TextChoices):
@@ -283,37 +282,22 @@ def grades(today, horizon):
 def patrols(today, horizon):
     """A channel of an active patrol post not patrolled by that post within the post's interval
     (``PatrolPost.interval_days``, else the ``PATROL_INTERVAL_DAYS`` setting), counted in whole
-    days: patrolled on or after today − interval is in time → the post's station."""
+    days: patrolled on or after today − interval is in time → the post's station. Each post's
+    latest patrol of each of its channels is stored (``PostChannelPatrol``): a filter over the
+    posts' channels, not a search of the records."""
     interval = Coalesce(
-        NullIf("patrolpost__interval_days", Value(0)),
+        NullIf("post__interval_days", Value(0)),
         Value(settings.PATROL_INTERVAL_DAYS),
         output_field=IntegerField(),
     )
-    by_post = PatrolRecord.objects.filter(
-        post=OuterRef("patrolpost_id"), channel=OuterRef("channel_id")
-    )
-    # Patrolled in time: on or after the day the interval began. Asked as "no such patrol"
-    # (the index of a channel's patrols by time answers it), and the latest patrol read only
-    # for the rows that remain.
-    in_time = by_post.filter(
-        patrolled_at__gte=ExpressionWrapper(
-            Value(day_start(today)) - _days(OuterRef("interval")), output_field=DateTimeField()
-        )
-    )
-    # The channel's patrols (a handful, by the index of a channel's patrols), the latest of them
-    # by this post: not both indexes at once, the post's holding thousands.
-    latest = (
-        PatrolRecord.objects.filter(channel=OuterRef("channel_id"))
-        .order_by()
-        .values("channel")
-        .annotate(last=Max("patrolled_at", filter=Q(post=OuterRef("patrolpost_id"))))
-        .values("last")
+    # Patrolled in time: on or after the day the interval began.
+    begun = ExpressionWrapper(
+        Value(day_start(today)) - _days(F("interval")), output_field=DateTimeField()
     )
     rows = (
-        PatrolPost.channels.through.objects.filter(patrolpost__active=True)
+        PostChannelPatrol.objects.filter(post__active=True)
         .annotate(interval=interval)
-        .filter(~Exists(in_time))
-        .annotate(last_patrolled_at=Subquery(latest, output_field=DateTimeField()))
+        .filter(Q(last_patrolled_at__isnull=True) | Q(last_patrolled_at__lt=begun))
         .annotate(next_patrol=_plus_days(F("last_patrolled_at"), F("interval")))
     )
     due = _local_date(F("next_patrol"))
@@ -327,13 +311,13 @@ def patrols(today, horizon):
             item_day=Coalesce(due, Value(EARLIEST), output_field=DateField()),
             item_since=_local_date(F("last_patrolled_at")),
             item_label=Concat(
-                "channel__name", Value(" · "), "patrolpost__name", output_field=CharField()
+                "channel__name", Value(" · "), "post__name", output_field=CharField()
             ),
             item_channel=F("channel_id"),
-            item_station=F("patrolpost__station_id"),
-            item_unit=F("patrolpost__station_id"),
-            item_unit_name=F("patrolpost__station__name"),
-            item_unit_kind=F("patrolpost__station__kind"),
+            item_station=F("post__station_id"),
+            item_unit=F("post__station_id"),
+            item_unit_name=F("post__station__name"),
+            item_unit_kind=F("post__station__kind"),
             item_interval_days=F("interval"),
             item_key=F("pk"),
         ),

@@ -5,10 +5,19 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import (
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
-from projects.models import PatrolPost, PatrolRecord
+from projects.models.patrols import PostChannelPatrol
 
 
 @dataclass
@@ -27,17 +36,22 @@ class Unpatrolled:
 
 
 def _latest_patrols(now):
-    """The active posts' channels with each one's latest patrol by that post."""
-    Through = PatrolPost.channels.through
-    latest = (
-        PatrolRecord.objects.filter(post=OuterRef("patrolpost_id"), channel=OuterRef("channel_id"))
-        .order_by()
-        .values("post")
-        .annotate(last=Max("patrolled_at"))
-        .values("last")
+    """The active posts' channels each with its latest patrol by that post (stored:
+    ``PostChannelPatrol``), only those whose latest patrol is older than the post's interval
+    before ``now`` (or missing): a filter over the posts' channels."""
+    interval = Coalesce(
+        NullIf("post__interval_days", Value(0)),
+        Value(settings.PATROL_INTERVAL_DAYS),
+        output_field=IntegerField(),
     )
-    return Through.objects.filter(patrolpost__active=True).annotate(
-        last_patrolled_at=Subquery(latest)
+    days = ExpressionWrapper(
+        F("interval") * Value(datetime.timedelta(days=1)), output_field=DurationField()
+    )
+    due = ExpressionWrapper(Value(now) - days, output_field=DateTimeField())
+    return (
+        PostChannelPatrol.objects.filter(post__active=True)
+        .annotate(interval=interval)
+        .filter(Q(last_patrolled_at__isnull=True) | Q(last_patrolled_at__lt=due))
     )
 
 
@@ -49,10 +63,10 @@ def _overdue(last, interval_days, now):
 def unpatrolled_counts(now=None):
     """{station pk: how many distinct channels its posts have left unpatrolled too long}, read
     as plain rows (a city's thousands of post channels, no model instance each). One query,
-    each latest patrol read from the index on (post, channel, patrolled_at)."""
+    each latest patrol stored with the post's channel."""
     now = now or timezone.now()
     rows = _latest_patrols(now).values_list(
-        "patrolpost__station_id", "channel_id", "patrolpost__interval_days", "last_patrolled_at"
+        "post__station_id", "channel_id", "post__interval_days", "last_patrolled_at"
     )
     channels = {}
     due = {}  # {interval_days: the time before which a patrol is overdue}
@@ -72,14 +86,14 @@ def unpatrolled_channels(station=None, now=None):
     now = now or timezone.now()
     rows = (
         _latest_patrols(now)
-        .select_related("patrolpost__station", "channel")
-        .order_by("patrolpost__station__name", "patrolpost__name", "channel__name")
+        .select_related("post__station", "channel")
+        .order_by("post__station__name", "post__name", "channel__name")
     )
     if station is not None:
-        rows = rows.filter(patrolpost__station=station)
+        rows = rows.filter(post__station=station)
     result = []
     for row in rows:
-        post = row.patrolpost
+        post = row.post
         if _overdue(row.last_patrolled_at, post.interval_days, now):
             interval = post.interval_days or settings.PATROL_INTERVAL_DAYS
             result.append(Unpatrolled(post, row.channel, row.last_patrolled_at, interval))
