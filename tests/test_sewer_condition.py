@@ -252,6 +252,13 @@ class CoverageTests(SewerTestCase):
         self.assertEqual(rows[""]["segments"], 3)
         self.assertEqual(rows[""]["km"], Decimal("0.120"))
 
+    def test_it_counts_zero_when_nothing_is_inspected(self):
+        Inspection.objects.all().delete()
+        with self.assertNumQueries(1):
+            rows = self.rows()
+        self.assertEqual({row["segments"] for row in rows.values()}, {0})
+        self.assertEqual({row["km"] for row in rows.values()}, {Decimal("0.000")})
+
     def test_it_shows_the_coverage_and_the_priority_links_on_the_pipe_network_page(self):
         response = self.client.get(reverse("projects:pipes"))
         coverage = response.context["tables"]["coverage"]
