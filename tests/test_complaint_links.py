@@ -180,10 +180,9 @@ class ChannelComplaintsTests(LinkTestCase):
             self.client.get(url)
 
     def channel_page_queries(self):
-        # tests/test_patrols.py's count for a channel with a plan (35) less the patrols'
-        # page (no patrol here); it includes the problems' complaints and the channel's
-        # complaints with their total
-        return 34
+        # tests/test_pages.py's count for a channel with a plan (23); it includes the
+        # problems' complaints and the channel's complaints with their total
+        return 23
 
 
 class ProblemLinkTests(LinkTestCase):

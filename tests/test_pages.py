@@ -94,19 +94,18 @@ class QueryCountTests(TestCase):
         "dashboard": 23,  # + the profile, for the "needs attention" panel (staff has no unit)
         # count, page, street and maintaining-unit filter options
         "channel list": 8,
-        # channel with its plan and current condition; counts of the 8 tables; the warnings'
-        # problems and tasks; problems; targets; tasks + problems + targets prefetch; measures;
-        # responsibilities; progress tasks + supporting units; projects + channels; water
-        # quality: sampling points, latest judgement, chart samples (no samples: no page of
-        # the samples table); measure photos; posts covering the channel; patrols count (no
-        # patrols: no page); the channel's complaints (one query, total included); the
-        # complaints of the plan's problems
-        "channel 造贝": 34,
-        "channel 105": 34,
-        # channel; projects count, page, channels prefetch; samples count; sampling points,
-        # latest judgement, chart samples; posts covering the channel; patrols count; the
-        # channel's complaints
-        "channel without plan": 15,
+        # channel with its plan and current condition; problems (read once for the table and
+        # the warnings) + their complaints; targets; tasks (one query for the task list, the
+        # progress table and the warnings) + supporting units, problems, targets prefetch;
+        # measures; responsibilities; the latest projects, samples and patrols (each one
+        # query with its total: no table is paginated, none counts); water quality: sampling
+        # points, latest judgement, chart samples; measure photos; posts covering the
+        # channel; the channel's complaints (one query, total included)
+        "channel 造贝": 23,
+        "channel 105": 23,
+        # channel; the latest projects, samples and patrols; sampling points, latest
+        # judgement, chart samples; posts covering the channel; the channel's complaints
+        "channel without plan": 13,
         # count, page, footer totals
         "batch list": 7,
         # batch; villages count + page; reports count + page
@@ -264,7 +263,7 @@ class ChannelPageTests(TestCase):
 
     def test_it_counts_a_completed_task_as_100_percent(self):
         response = self.client.get(self.zaobei.get_absolute_url())
-        rows = list(response.context["tables"]["progress"].page)
+        rows = list(response.context["tables"]["progress"].rows)
         self.assertEqual([row.record.status for row in rows], [Task.Status.DONE])
         self.assertEqual(rows[0].record.progress, 100)
         self.assertEqual(rows[0].get_cell_value("progress"), 100)
@@ -278,7 +277,7 @@ class ChannelPageTests(TestCase):
     def test_it_sorts_and_exports_one_table_of_the_page(self):
         url = self.zaobei.get_absolute_url()
         response = self.client.get(url, {"measures-sort": "-name"})
-        names = [row.record.name for row in response.context["tables"]["measures"].page]
+        names = [row.record.name for row in response.context["tables"]["measures"].rows]
         self.assertEqual(names, sorted(names, reverse=True))
         export = self.client.get(url, {"_export": "csv", "_table": "measures"})
         self.assertEqual(export["Content-Type"], "text/csv; charset=utf-8")

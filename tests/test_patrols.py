@@ -735,12 +735,32 @@ class ChannelPageTests(PatrolTestCase):
         with self.assertNumQueries(len(few.captured_queries)):
             self.client.get(url)
 
+    def test_it_shows_the_latest_ten_patrols_and_links_to_them_all(self):
+        now = timezone.now()
+        PatrolRecord.objects.bulk_create(
+            PatrolRecord(
+                post=self.post_a,
+                channel=self.g105,
+                kind="inspection",
+                patrolled_at=now - datetime.timedelta(days=i),
+            )
+            for i in range(12)
+        )
+        self.client.force_login(self.viewer)
+        page = self.client.get(self.g105.get_absolute_url())
+        rows = [row.record.patrolled_at for row in page.context["tables"]["patrols"].rows]
+        self.assertEqual(rows, [now - datetime.timedelta(days=i) for i in range(10)])
+        self.assertEqual(page.context["latest"]["patrols"], {"shown": 10, "total": 12})
+        url = f"{reverse('projects:patrol-list')}?channel={self.g105.pk}"
+        self.assertContains(page, f'<a href="{url}">本渠全部 12 次巡查 →</a>')
+        listed = self.client.get(url)
+        self.assertEqual(listed.context["table"].paginator.count, 12)
+
     def channel_page_queries(self):
-        # tests/test_pages.py's 29 for a channel with a plan, plus: measure photos; the posts
-        # covering the channel; the patrols' count and page (last patrolled is a subquery of
-        # the channel's own query); the problems' complaints; the channel's complaints (one
-        # query with their total)
-        return 29 + 4 + 2
+        # tests/test_pages.py's 23 for a channel with a plan: the latest patrols are one query
+        # with their total, with or without patrols (last patrolled is a subquery of the
+        # channel's own query)
+        return 23
 
 
 class AdminTests(PatrolTestCase):

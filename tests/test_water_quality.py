@@ -281,21 +281,23 @@ class ChannelWaterSectionTests(WaterTestCase):
     def setUp(self):
         self.client.force_login(self.staff)
 
-    def test_it_lists_the_samples_sorted_and_exports_them(self):
+    def test_it_lists_the_latest_samples_and_exports_them_all(self):
         self.three_light_rounds()
+        add_round(self.points, "2018-05-09", LIGHT)  # 12 samples
         url = self.zaobei.get_absolute_url()
-        response = self.client.get(url)
+        response = self.client.get(url, {"samples-sort": "sampled_at"})  # not sortable here
         table = response.context["tables"]["samples"]
-        self.assertEqual(table.paginator.count, 9)
-        first = [row.record.sampled_at for row in table.page]
+        first = [row.record.sampled_at for row in table.rows]
+        self.assertEqual(len(first), 10)  # the latest 10 of 12
         self.assertEqual(first, sorted(first, reverse=True))
-        response = self.client.get(url, {"samples-sort": "sampled_at"})
-        times = [row.record.sampled_at for row in response.context["tables"]["samples"].page]
-        self.assertEqual(times, sorted(times))
+        latest = Sample.objects.filter(point__channel=self.zaobei).order_by("-sampled_at")
+        self.assertEqual(first[0], latest[0].sampled_at)
+        self.assertEqual(response.context["latest"]["samples"], {"shown": 10, "total": 12})
+        self.assertContains(response, "最近 10 条，共 12 条")
         export = self.client.get(url, {"_export": "csv", "_table": "samples"})
         rows = list(csv.reader(io.StringIO(export.content.decode("utf-8"))))
-        self.assertEqual(len(rows), 10)
-        self.assertIn("2018-05-02 09:00", rows[-1] + rows[1] + [c for r in rows for c in r])
+        self.assertEqual(len(rows), 13)  # the header and every sample
+        self.assertIn("2018-05-02 09:00", [c for r in rows for c in r])
 
     def test_it_draws_a_chart_per_indicator(self):
         self.three_light_rounds()
@@ -632,8 +634,8 @@ class ChartTests(WaterTestCase):
 
 
 class QueryCountTests(WaterTestCase):
-    """The pages cost the same with few samples as with many, judged or not; with none, the
-    channel pages skip one query: Django fetches no page of an empty table."""
+    """The pages cost the same with no samples, few or many, judged or not (the channel page
+    reads its latest samples in one query whether there are any or not)."""
 
     def setUp(self):
         self.client.force_login(self.staff)
@@ -659,7 +661,7 @@ class QueryCountTests(WaterTestCase):
         other = add_points(self.jinfeng, 5)
         add_round(other, days[0].isoformat(), SEVERE)
         few = self.counts()
-        self.assertEqual(few, [dashboard, channel_list, zaobei + 1, jinfeng + 1])
+        self.assertEqual(few, [dashboard, channel_list, zaobei, jinfeng])
         for day in days[1:]:
             add_round(self.points, day.isoformat(), [LIGHT, SEVERE, CLEAR])
         for day in days[1:10]:
