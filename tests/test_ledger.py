@@ -122,8 +122,13 @@ class MonthReportPageTests(LedgerTestCase):
         )
 
     def test_it_prints_the_figures_and_the_totals_on_the_page(self):
-        response = self.page(month="2018-06")
-        html = response.content.decode()
+        # The page shows one stream's projects at a time: every stream's page.
+        pages = [self.page(month="2018-06")] + [
+            self.client.get(reverse("projects:month-report"), {"month": "2018-06", "stream": s})
+            for s in Stream.values[1:]
+        ]
+        response = pages[0]
+        html = "".join(page.content.decode() for page in pages)
         for text in (
             "7,998.00",  # grand total investment
             "520.75",  # this month
@@ -166,21 +171,25 @@ class MonthReportPageTests(LedgerTestCase):
         url = reverse("projects:month-report")
         # session, user, 2 × permissions; latest month; the streams' projects, their reports
         # up to the month; the tasks at the month's end by status from the history, the
-        # article's tasks with no history by then; complaints, patrols counted; a page of
-        # each stream with projects (4) with their channels (4), villages and pumping
-        # stations; a page of tasks (no complaint or patrol in June: no page of them)
-        with self.assertNumQueries(22):
+        # article's tasks with no history by then; complaints, patrols counted; a page of the
+        # stream shown (查, the first with projects) with its channels; a page of tasks (no
+        # complaint or patrol in June: no page of them)
+        with self.assertNumQueries(14):
             self.client.get(url)
-        # 1000 more projects fill the two streams that had none: a page of each with its
-        # channels; the month given: no query for the latest one. Then 1000 more cost nothing.
+        # 截's projects have their villages too.
+        with self.assertNumQueries(15):
+            self.client.get(url, {"stream": Stream.INTERCEPT})
+        # 1000 more projects fill the streams that had none; the month given: no query for the
+        # latest one. Then 1000 more cost nothing.
         add_bulk(1000)
-        with self.assertNumQueries(25):
-            self.client.get(url, {"month": "2018-06"})
+        for stream, count in ((Stream.SURVEY, 13), (Stream.INTERCEPT, 14), (Stream.MANAGE, 13)):
+            with self.subTest(stream=stream), self.assertNumQueries(count):
+                self.client.get(url, {"month": "2018-06", "stream": stream})
         Project.objects.bulk_create(
             Project(name=f"加测项目{i:04d}", stream=Stream.values[i % 6]) for i in range(1000)
         )
-        with self.assertNumQueries(25):
-            response = self.client.get(url, {"month": "2018-06"})
+        with self.assertNumQueries(14):
+            response = self.client.get(url, {"month": "2018-06", "stream": Stream.INTERCEPT})
         self.assertEqual(response.context["ledger"].projects, Project.objects.count())
 
 

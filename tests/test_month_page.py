@@ -7,10 +7,14 @@ up from every row. Sorting still works, and a table's download holds every row."
 import csv
 import datetime
 import io
+import re
 from collections import Counter
 from decimal import Decimal
+from html import unescape
+from urllib.parse import parse_qsl
 
 from django.urls import reverse
+from django.utils.html import escape
 
 from projects.models import Plan, ProgressReport, Project, Stream, Task
 from projects.services.ledger import month_ledger
@@ -117,32 +121,51 @@ class FullMonthTestCase(MonthReportTestCase):
 
 class BoundedPageTests(FullMonthTestCase):
     def test_every_table_hands_the_template_at_most_a_page_of_rows(self):
-        response = self.tables()
-        tables = response.context["tables"]
-        names = [f"stream{stream}" for stream in Stream.values] + ["tasks", "complaints", "patrols"]
-        for name in names:
-            with self.subTest(name):
-                table = tables[name]
-                self.assertGreater(len(table.data), MONTH_PER_PAGE)
-                self.assertEqual(len(table.page.object_list), MONTH_PER_PAGE)
+        names = ["tasks", "complaints", "patrols"]
+        for stream in Stream.values:
+            tables = self.tables(stream=stream).context["tables"]
+            for name in [f"stream{stream}", *names]:
+                with self.subTest(name, stream=stream):
+                    table = tables[name]
+                    self.assertGreater(len(table.data), MONTH_PER_PAGE)
+                    self.assertEqual(len(table.page.object_list), MONTH_PER_PAGE)
         # Twice as much in the month: still one page each.
         Project.objects.bulk_create(
             Project(name=f"再加项目{i:03d}", stream=Stream.values[i % 6]) for i in range(6 * MANY)
         )
-        tables = self.tables().context["tables"]
-        for name in names:
-            with self.subTest(name, more=True):
-                self.assertEqual(len(tables[name].page.object_list), MONTH_PER_PAGE)
+        for stream in Stream.values:
+            tables = self.tables(stream=stream).context["tables"]
+            for name in [f"stream{stream}", *names]:
+                with self.subTest(name, stream=stream, more=True):
+                    self.assertEqual(len(tables[name].page.object_list), MONTH_PER_PAGE)
+
+    def test_the_template_gets_the_projects_of_one_stream_whatever_the_month_holds(self):
+        for query, shown in (
+            ({}, Stream.SURVEY),  # the first stream with projects
+            ({"stream": Stream.DREDGE}, Stream.DREDGE),
+            ({"stream": "9"}, Stream.SURVEY),  # no such stream: the first
+            ({"stream": "管"}, Stream.SURVEY),
+        ):
+            with self.subTest(**query):
+                response = self.tables(**query)
+                tables = response.context["tables"]
+                projects = [name for name in tables if name.startswith("stream")]
+                self.assertEqual(projects, ["streams", f"stream{shown.value}"])
+                self.assertEqual(response.context["group"].stream, shown)
+                self.assertIs(response.context["group_table"], tables[f"stream{shown.value}"])
+                # Six streams' totals, one stream's table of a page of projects.
+                self.assertEqual(len(tables["streams"].data), 6)
+                self.assertEqual(response.content.decode().count('class="table month-projects'), 1)
 
     def test_a_later_page_holds_the_next_rows_and_the_last_the_rest(self):
-        first = self.tables().context["tables"]["stream1"]
-        second = self.tables(**{"stream1-page": 2}).context["tables"]["stream1"]
+        first = self.tables(stream=1).context["tables"]["stream1"]
+        second = self.tables(stream=1, **{"stream1-page": 2}).context["tables"]["stream1"]
         names = lambda table: [row.record.project.name for row in table.page.object_list]  # noqa: E731
         self.assertFalse(set(names(first)) & set(names(second)))
         everything = [line.project.name for line in month_ledger(NOVEMBER).groups[0].lines]
         self.assertEqual(names(first) + names(second), everything[: 2 * MONTH_PER_PAGE])
         pages = -(-len(everything) // MONTH_PER_PAGE)
-        last = self.tables(**{"stream1-page": pages}).context["tables"]["stream1"]
+        last = self.tables(stream=1, **{"stream1-page": pages}).context["tables"]["stream1"]
         self.assertEqual(names(last), everything[(pages - 1) * MONTH_PER_PAGE :])
 
 
@@ -168,10 +191,9 @@ class TotalsTests(FullMonthTestCase):
         self.assertTrue(ledger.this_month.not_reported and ledger.cumulative.not_reported)
 
     def test_the_footers_show_the_whole_months_totals(self):
-        response = self.tables()
-        html = response.content.decode()
         ledger = month_ledger(NOVEMBER)
         for group in ledger.groups:
+            html = self.tables(stream=group.stream.value).content.decode()
             section = html[html.index(f'id="stream-{group.stream.value}"') :]
             footer = section[section.index("<tfoot") : section.index("</tfoot>")]
             for total in (group.investment, group.this_month, group.cumulative):
@@ -219,11 +241,13 @@ class TotalsTests(FullMonthTestCase):
 
 class SortAndDownloadTests(FullMonthTestCase):
     def test_a_stream_sorts_by_name_and_by_progress_in_the_database(self):
-        table = self.tables(**{"stream4-sort": "-project"}).context["tables"]["stream4"]
+        table = self.tables(stream=4, **{"stream4-sort": "-project"}).context["tables"]["stream4"]
         names = [row.record.project.name for row in table.page.object_list]
         everything = sorted(Project.objects.filter(stream=4).values_list("name", flat=True))
         self.assertEqual(names, everything[::-1][:MONTH_PER_PAGE])
-        table = self.tables(**{"stream4-sort": "actual_percent"}).context["tables"]["stream4"]
+        table = self.tables(stream=4, **{"stream4-sort": "actual_percent"}).context["tables"][
+            "stream4"
+        ]
         percents = [row.record.actual_percent for row in table.page.object_list]
         self.assertEqual(percents, sorted(percents))
         self.assertIsNotNone(percents[0])
@@ -238,6 +262,8 @@ class SortAndDownloadTests(FullMonthTestCase):
         ledger = month_ledger(NOVEMBER)
         for name, expected in (
             ("stream1", [line.project.name for line in ledger.groups[0].lines]),
+            # Not the stream the page shows: its download is its own all the same.
+            ("stream5", [line.project.name for line in ledger.groups[4].lines]),
             ("tasks", [line.content for line in ledger.tasks]),
             ("complaints", [line.complaint.number for line in ledger.complaints]),
         ):
@@ -248,3 +274,47 @@ class SortAndDownloadTests(FullMonthTestCase):
                 self.assertEqual(len(rows), len(expected))
                 cells = {cell for row in rows for cell in row}
                 self.assertTrue(set(expected) <= cells)
+
+    def test_a_picked_streams_download_link_downloads_that_stream(self):
+        ledger = month_ledger(NOVEMBER)
+        html = self.tables(stream=Stream.DREDGE).content.decode()
+        section = html[html.index('id="stream-5"') : html.index('id="complaints"')]
+        link = re.search(r'<a href="(\?[^"]*_export=csv[^"]*)"', section).group(1)
+        query = dict(parse_qsl(unescape(link)[1:]))
+        self.assertEqual(query["_table"], "stream5")
+        response = self.tables(**{k: v for k, v in query.items() if k != "month"})
+        content = b"".join(response.streaming_content).decode("utf-8-sig")
+        names = {cell for row in csv.reader(io.StringIO(content)) for cell in row}
+        expected = {line.project.name for line in ledger.groups[4].lines}
+        self.assertGreater(len(expected), MONTH_PER_PAGE)
+        self.assertTrue(expected <= names)
+        self.assertFalse({line.project.name for line in ledger.groups[0].lines} & names)
+
+
+class StreamPickerTests(FullMonthTestCase):
+    def test_every_streams_totals_link_to_its_projects(self):
+        html = self.tables().content.decode()
+        summary = html[html.index("month-totals-table") :]
+        summary = summary[: summary.index("</table>")]
+        picker = html[html.index('class="stream-picker"') :]
+        picker = picker[: picker.index("</nav>")]
+        for stream in Stream:
+            url = escape(f"?month=2018-11&stream={stream.value}#stream-{stream.value}")
+            with self.subTest(stream.label):
+                self.assertIn(f'href="{url}"', summary)
+                self.assertIn(f'href="{url}"', picker)
+        # The stream shown is marked; following another's link shows its projects.
+        self.assertEqual(picker.count('aria-current="page"'), 1)
+        self.assertRegex(picker, r'href="[^"]*stream=1#stream-1" aria-current="page"')
+        html = self.tables(stream=Stream.MANAGE).content.decode()
+        managed = Project.objects.filter(stream=Stream.MANAGE).order_by("pk").first()
+        others = Project.objects.exclude(stream=Stream.MANAGE).values_list("name", flat=True)
+        self.assertIn('id="stream-6"', html)
+        self.assertIn(escape(managed.name), html)
+        tables = html[html.index('id="stream-6"') : html.index('id="complaints"')]
+        self.assertFalse([name for name in others if escape(name) in tables])
+        # Every stream's totals, the month's complaints and patrols stay on the page.
+        self.assertIn('id="complaints"', html)
+        self.assertIn('id="patrols"', html)
+        self.assertIn('id="tasks"', html)
+        self.assertEqual(html.count('class="table month-totals-table'), 1)

@@ -1,7 +1,7 @@
 """The month report page, read a page at a time.
 
 ``month_ledger`` reads a whole month — every project, task, complaint and patrol — for the XLSX
-work ledger. The page shows fifty rows of each table, so it reads only those: ``MonthPage``
+work ledger. The page shows a page of rows of each table, so it reads only those: ``MonthPage``
 gives each table a ``PagedRows``, whose slice is one ``ORDER BY … LIMIT/OFFSET`` query of the
 rows it shows (turned into the same ``ProjectLine``, ``TaskLine`` and ``ComplaintLine`` objects
 the ledger holds), and whose length is counted by the month's aggregates. The totals are the
@@ -11,8 +11,8 @@ footers equal the ledger's. A download of a table (``exports``) iterates its ``P
 whole, a chunk of rows at a time.
 
 The page costs a fixed number of queries whatever the month holds: two for the streams' totals,
-one page query for each stream with projects (with its channels, villages and pumping
-stations), and for the tasks, complaints and patrols a count and a page each."""
+one page query for the stream whose projects it shows (with their channels, villages and
+pumping stations), and for the tasks, complaints and patrols a count and a page each."""
 
 import itertools
 from dataclasses import dataclass, field

@@ -219,7 +219,8 @@ class MonthProjectTable(WithTotals, tables.Table):
 
 
 class StreamTotalsTable(WithTotals, tables.Table):
-    """The six streams' totals for the month and the grand total in the footer."""
+    """The six streams' totals for the month and the grand total in the footer; each stream
+    links to its projects (``stream_url(stream)``, by default an anchor on the page)."""
 
     title = tables.Column(verbose_name=_("Work stream"), footer=_("Total"), orderable=False)
     projects = tables.Column(
@@ -246,10 +247,14 @@ class StreamTotalsTable(WithTotals, tables.Table):
         attrs = {"class": "table month-totals-table"}
         orderable = False
 
+    def __init__(self, *args, stream_url=None, **kwargs):
+        self.stream_url = stream_url or (lambda stream: f"#stream-{stream.value}")
+        super().__init__(*args, **kwargs)
+
     def render_title(self, record):
         return format_html(
-            '<a href="#stream-{}"><span class="stream stream-{}">{}</span> {}</a>',
-            record.stream.value,
+            '<a href="{}"><span class="stream stream-{}">{}</span> {}</a>',
+            self.stream_url(record.stream),
             record.stream.value,
             record.stream.character,
             record.stream.label,

@@ -111,9 +111,11 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView)
     stood at the month's end; the complaints received and the patrols done in the month; the
     ledger XLSX for download. A month with nothing recorded says what to do next.
 
-    Each table reads only the page of rows it shows, and the totals are the database's sums
-    over the whole month (``services.month_page``): the page costs the same whatever the
-    month holds. The 工作台账 (``MonthLedgerView``) reads the whole month."""
+    The streams' totals are all shown; the projects of one stream at a time (``?stream=N``,
+    by default the first with projects). Each table reads only the page of rows it shows, and
+    the totals are the database's sums over the whole month (``services.month_page``): the
+    page costs the same whatever the month holds. The 工作台账 (``MonthLedgerView``) reads
+    the whole month."""
 
     template_name = "projects/assessment/month_report.html"
     per_page = MONTH_PER_PAGE
@@ -128,12 +130,45 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView)
             self._month_page = MonthPage(self.get_month())
         return self._month_page
 
+    def get_stream(self):
+        """The stream whose projects the page shows: ``?stream=N``, else the first stream with
+        projects in the month (else the first stream)."""
+        if not hasattr(self, "_stream"):
+            groups = self.get_month_page().groups
+            chosen = self.stream_asked(self.request.GET.get("stream"))
+            if chosen is None:
+                chosen = next((group for group in groups if group.count), groups[0]).stream
+            self._stream = chosen
+        return self._stream
+
+    def stream_asked(self, text):
+        try:
+            return Stream(int(text or ""))
+        except ValueError:
+            return None
+
+    def stream_url(self, stream):
+        """The page showing ``stream``'s projects, scrolled to them."""
+        return f"?month={self.get_month():%Y-%m}&stream={stream.value}#stream-{stream.value}"
+
     def build_tables(self):
         month_page = self.get_month_page()
         scope = scope_of(self.request)
-        tables = {"streams": StreamTotalsTable(month_page.groups, totals=month_page)}
+        tables = {
+            "streams": StreamTotalsTable(
+                month_page.groups, totals=month_page, stream_url=self.stream_url
+            )
+        }
+        # The projects of one stream at a time; a download of another stream's table
+        # (``?_export=csv&_table=stream5``) builds that one too, whatever the page shows.
+        shown = {self.get_stream()}
+        table = self.request.GET.get("_table", "")
+        if self.request.GET.get("_export") and table.startswith("stream"):
+            exported = self.stream_asked(table.removeprefix("stream"))
+            if exported is not None:
+                shown.add(exported)
         for group in month_page.groups:
-            if group.count:
+            if group.count and group.stream in shown:
                 tables[f"stream{group.stream.value}"] = MonthProjectTable(
                     month_page.project_rows(group), totals=group, can_report=scope.can_report_on
                 )
@@ -148,15 +183,20 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView)
         following = next_month(month)
         tables = context["tables"]
         month_page = self.get_month_page()
+        stream = self.get_stream()
+        group = next(group for group in month_page.groups if group.stream == stream)
         context.update(
             month=month,
             month_error=self.month_error,
             ledger=month_page,
             next_steps=next_steps(self.request) if month_page.is_empty else None,
-            manage_stream=Stream.MANAGE,
-            groups=[
-                (group, tables.get(f"stream{group.stream.value}")) for group in month_page.groups
+            # The stream picker: each stream with its projects' count and its page.
+            streams=[
+                (each, self.stream_url(each.stream), each.stream == stream)
+                for each in month_page.groups
             ],
+            group=group,
+            group_table=tables.get(f"stream{stream.value}"),
             previous=previous_month(month),
             following=following if following <= this_month() else None,
         )
