@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from projects.models import (
     AssessmentItem,
@@ -29,6 +30,7 @@ from projects.models.complaints import STAGE_ORDER, Stage
 from projects.services import complaint_queries as queries
 from projects.services import complaints as loop
 from projects.services.photos import attach_photos
+from projects.views.complaints import BOARD_COLUMN_LIMIT
 from tests.photos import disguised_upload, photo_upload
 from tests.test_editing import make_role_users
 
@@ -817,9 +819,9 @@ class QueryCountTests(ComplaintTestCase):
 
     # Every page: session, user, and the user's permissions (2).
     EXPECTED = {
-        # unit and channel filter options; cards (one window query); counts per stage; counts
-        # per unit
-        "board": 9,
+        # unit and channel filter options; counts per stage; each stage's first cards (one
+        # query a stage: four); counts per unit
+        "board": 12,
         # count, page, unit and channel filter options
         "list": 8,
         # the complaint with its unit, channel, problem, recorder and deduction; steps with
@@ -880,3 +882,90 @@ class QueryCountTests(ComplaintTestCase):
 
     def test_it_pins_the_pages_with_many_complaints(self):
         self.assert_query_counts(self.add_complaints(40))
+
+
+class BoundedBoardTests(ComplaintTestCase):
+    """Each column of the board hands the template at most ``BOARD_COLUMN_LIMIT`` cards
+    whatever the stage holds, says how many there are in all and links to the list filtered
+    to its stage (and the board's filters), which holds every one of them."""
+
+    def add_open(self, n, start=0):
+        """``n`` complaints at each stage of open work, every other dispatched one overdue."""
+        today = timezone.localdate()
+        Complaint.objects.bulk_create(
+            Complaint(
+                number=f"TS-2026-8{start + i:03d}{index}",
+                source=Complaint.Source.HOTLINE,
+                received_at=timezone.now() - datetime.timedelta(days=3),
+                location=f"看板测试点{start + i}",
+                description="看板测试",
+                stage=stage,
+                assigned_unit=None if stage == Stage.FOUND else self.unit_a,
+                deadline=None
+                if stage == Stage.FOUND
+                else today + datetime.timedelta(days=-1 if i % 2 else 3),
+            )
+            for i in range(n)
+            for index, stage in enumerate(STAGE_ORDER[:-1])
+        )
+
+    def board(self, **query):
+        self.client.force_login(self.viewer)
+        response = self.client.get(reverse("projects:complaint-board"), query)
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def assert_bounded(self, response):
+        columns = response.context["columns"]
+        self.assertEqual([column["stage"] for column in columns], STAGE_ORDER[:-1])
+        for column in columns:
+            with self.subTest(column["stage"]):
+                in_db = Complaint.objects.filter(stage=column["stage"]).count()
+                self.assertGreater(in_db, BOARD_COLUMN_LIMIT)
+                self.assertEqual(len(column["cards"]), BOARD_COLUMN_LIMIT)
+                self.assertEqual(column["count"], in_db)
+        # Overdue counted over every open complaint, not only the cards shown.
+        self.assertEqual(
+            response.context["overdue_count"], Complaint.objects.filter(queries.overdue_q()).count()
+        )
+        self.assertEqual(
+            response.content.decode().count('class="complaint-card'),
+            BOARD_COLUMN_LIMIT * len(columns),
+        )
+
+    def test_a_column_shows_at_most_the_limit_whatever_the_stage_holds(self):
+        self.assertEqual(BOARD_COLUMN_LIMIT, 20)
+        self.add_open(BOARD_COLUMN_LIMIT + 5)
+        self.assert_bounded(self.board())
+        self.add_open(3 * BOARD_COLUMN_LIMIT, start=100)
+        response = self.board()
+        self.assert_bounded(response)
+        # The overdue, earliest deadline first, lead the dispatched column.
+        dispatched = response.context["columns"][1]["cards"]
+        self.assertTrue(all(card.overdue for card in dispatched))
+
+    def test_a_columns_all_link_lists_every_complaint_at_its_stage(self):
+        self.add_open(BOARD_COLUMN_LIMIT + 5)
+        response = self.board(assigned_unit=self.unit_a.pk)
+        html = response.content.decode()
+        for column in response.context["columns"][1:]:
+            with self.subTest(column["stage"]):
+                count = column["count"]
+                self.assertEqual(
+                    count,
+                    Complaint.objects.filter(
+                        stage=column["stage"], assigned_unit=self.unit_a
+                    ).count(),
+                )
+                link = f'<a href="{escape(column["more_url"])}">在列表中查看全部 {count} 件'
+                self.assertIn(link, html)
+                listed = self.client.get(column["more_url"])
+                self.assertEqual(listed.context["table"].paginator.count, count)
+                self.assertEqual(
+                    {row.record.stage for row in listed.context["table"].page.object_list},
+                    {column["stage"]},
+                )
+                form = listed.context["filter"].form
+                self.assertEqual(form.cleaned_data["assigned_unit"], self.unit_a)
+        # 发现: nothing is assigned at that stage, so the unit's filter leaves none.
+        self.assertEqual(response.context["columns"][0]["count"], 0)
