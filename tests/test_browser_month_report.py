@@ -81,3 +81,12 @@ def test_the_office_picks_another_stream_and_sees_its_projects(live_server, page
     remediate = Project.objects.filter(stream=Stream.REMEDIATE).first().name
     assert remediate in projects.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The month's records, one list at a time, each with its count; the stream stays.
+    records = page.get_by_role("navigation", name="本月记录")
+    assert records.locator('[aria-current="page"]').inner_text().startswith("一河一策任务")
+    records.get_by_role("link", name=re.compile("^本月巡查")).click()
+    page.wait_for_url("**records=patrols#patrols")
+    assert "stream=4" in page.url
+    assert page.locator("#patrols").get_by_text("本月没有巡查记录。").is_visible()
+    assert page.locator("table.month-tasks").count() == 0
+    assert remediate in projects.inner_text()

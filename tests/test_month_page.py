@@ -20,7 +20,7 @@ from projects.models import Plan, ProgressReport, Project, Stream, Task
 from projects.services.ledger import month_ledger
 from projects.services.month_page import MonthPage
 from projects.tables.month_report import total_html
-from projects.views.month_report import MONTH_PER_PAGE
+from projects.views.month_report import MONTH_PER_PAGE, RECORDS
 
 from .test_month_report import NOVEMBER, MonthReportTestCase, at, save_at
 
@@ -121,23 +121,24 @@ class FullMonthTestCase(MonthReportTestCase):
 
 class BoundedPageTests(FullMonthTestCase):
     def test_every_table_hands_the_template_at_most_a_page_of_rows(self):
-        names = ["tasks", "complaints", "patrols"]
-        for stream in Stream.values:
-            tables = self.tables(stream=stream).context["tables"]
-            for name in [f"stream{stream}", *names]:
-                with self.subTest(name, stream=stream):
-                    table = tables[name]
-                    self.assertGreater(len(table.data), MONTH_PER_PAGE)
-                    self.assertEqual(len(table.page.object_list), MONTH_PER_PAGE)
+        def check(more=False):
+            for stream, records in zip(Stream.values, [*RECORDS, *RECORDS], strict=True):
+                response = self.tables(stream=stream, records=records)
+                tables = response.context["tables"]
+                # The streams' totals, one stream's projects, one list of records.
+                self.assertEqual(list(tables), ["streams", f"stream{stream}", records])
+                for name in (f"stream{stream}", records):
+                    with self.subTest(name, more=more):
+                        table = tables[name]
+                        self.assertGreater(len(table.data), MONTH_PER_PAGE)
+                        self.assertEqual(len(table.page.object_list), MONTH_PER_PAGE)
+
+        check()
         # Twice as much in the month: still one page each.
         Project.objects.bulk_create(
             Project(name=f"再加项目{i:03d}", stream=Stream.values[i % 6]) for i in range(6 * MANY)
         )
-        for stream in Stream.values:
-            tables = self.tables(stream=stream).context["tables"]
-            for name in [f"stream{stream}", *names]:
-                with self.subTest(name, stream=stream, more=True):
-                    self.assertEqual(len(tables[name].page.object_list), MONTH_PER_PAGE)
+        check(more=True)
 
     def test_the_template_gets_the_projects_of_one_stream_whatever_the_month_holds(self):
         for query, shown in (
@@ -149,8 +150,7 @@ class BoundedPageTests(FullMonthTestCase):
             with self.subTest(**query):
                 response = self.tables(**query)
                 tables = response.context["tables"]
-                projects = [name for name in tables if name.startswith("stream")]
-                self.assertEqual(projects, ["streams", f"stream{shown.value}"])
+                self.assertEqual(list(tables), ["streams", f"stream{shown.value}", "tasks"])
                 self.assertEqual(response.context["group"].stream, shown)
                 self.assertIs(response.context["group_table"], tables[f"stream{shown.value}"])
                 # Six streams' totals, one stream's table of a page of projects.
@@ -278,7 +278,7 @@ class SortAndDownloadTests(FullMonthTestCase):
     def test_a_picked_streams_download_link_downloads_that_stream(self):
         ledger = month_ledger(NOVEMBER)
         html = self.tables(stream=Stream.DREDGE).content.decode()
-        section = html[html.index('id="stream-5"') : html.index('id="complaints"')]
+        section = html[html.index('id="stream-5"') : html.index('id="tasks"')]
         link = re.search(r'<a href="(\?[^"]*_export=csv[^"]*)"', section).group(1)
         query = dict(parse_qsl(unescape(link)[1:]))
         self.assertEqual(query["_table"], "stream5")
@@ -311,10 +311,32 @@ class StreamPickerTests(FullMonthTestCase):
         others = Project.objects.exclude(stream=Stream.MANAGE).values_list("name", flat=True)
         self.assertIn('id="stream-6"', html)
         self.assertIn(escape(managed.name), html)
-        tables = html[html.index('id="stream-6"') : html.index('id="complaints"')]
+        tables = html[html.index('id="stream-6"') : html.index('id="tasks"')]
         self.assertFalse([name for name in others if escape(name) in tables])
-        # Every stream's totals, the month's complaints and patrols stay on the page.
-        self.assertIn('id="complaints"', html)
-        self.assertIn('id="patrols"', html)
-        self.assertIn('id="tasks"', html)
+        # Every stream's totals stay on the page.
         self.assertEqual(html.count('class="table month-totals-table'), 1)
+
+    def test_the_records_picker_shows_every_lists_count_and_keeps_the_stream(self):
+        page = MonthPage(NOVEMBER)
+        counts = {
+            "tasks": page.task_counts["total"],
+            "complaints": page.complaint_counts["total"],
+            "patrols": page.patrol_count,
+        }
+        html = self.tables(stream=Stream.DREDGE, records="patrols").content.decode()
+        picker = html[html.index('class="stream-picker record-picker"') :]
+        picker = picker[: picker.index("</nav>")]
+        for name, count in counts.items():
+            with self.subTest(name):
+                self.assertGreater(count, MONTH_PER_PAGE)
+                url = escape(f"?month=2018-11&stream=5&records={name}#{name}")
+                self.assertRegex(
+                    picker, rf'href="{re.escape(url)}"[^>]*>[^<]+<span class="count">{count}<'
+                )
+        self.assertIn('data-records="patrols" aria-current="page"', picker)
+        self.assertIn('id="patrols"', html)
+        self.assertNotIn('class="table month-tasks', html)
+        self.assertNotIn('class="table month-complaints', html)
+        self.assertEqual(html.count('class="table month-patrols'), 1)
+        # Picking a stream keeps the list of records shown.
+        self.assertIn(escape("?month=2018-11&stream=2&records=patrols#stream-2"), html)

@@ -26,7 +26,7 @@ from projects.models import (
     Stream,
     Task,
 )
-from projects.views.month_report import MONTH_PER_PAGE
+from projects.views.month_report import MONTH_PER_PAGE, RECORDS
 
 from .ledger_job import ledger_workbook
 from .test_editing import make_role_users
@@ -177,10 +177,10 @@ class MonthReportTestCase(TestCase):
             investment_this_month_wan=D("100.00"),
         )
 
-    def page(self, month="2018-11", user=None, stream=None):
+    def page(self, month="2018-11", user=None, **choices):
+        """The month's page; ``choices``: the ``stream`` and ``records`` shown."""
         self.client.force_login(user or self.viewer)
-        query = {"month": month} if stream is None else {"month": month, "stream": stream}
-        return self.client.get(reverse("projects:month-report"), query)
+        return self.client.get(reverse("projects:month-report"), {"month": month, **choices})
 
     def setUp(self):
         media = tempfile.mkdtemp(prefix="waterworks-ledger-")
@@ -289,24 +289,23 @@ class ComplaintsAndPatrolsTests(MonthReportTestCase):
         )
 
     def test_the_page_lists_them_too(self):
-        response = self.page("2018-11")
-        html = response.content.decode()
+        html = self.page("2018-11", records="complaints").content.decode()
         self.assertIn(self.handled_in_december.number, html)
         self.assertIn(self.last_evening.number, html)
         self.assertNotIn(self.october.number, html)
         self.assertNotIn(self.december.number, html)
-        self.assertIn("水面有漂浮物", html)
-        self.assertIn("闸口堵塞", html)
-        self.assertNotIn("十月巡查", html)
-        self.assertNotIn("十二月巡查", html)
+        patrols = self.page("2018-11", records="patrols").content.decode()
+        self.assertIn("水面有漂浮物", patrols)
+        self.assertIn("闸口堵塞", patrols)
+        self.assertNotIn("十月巡查", patrols)
+        self.assertNotIn("十二月巡查", patrols)
         row = row_with(html, self.handled_in_december.number)
         self.assertIn("调配", row)
         self.assertIn("badge-overdue", row)
 
     def test_a_month_without_them_says_so(self):
-        response = self.page("2018-09")
-        self.assertContains(response, "本月未受理投诉。")
-        self.assertContains(response, "本月没有巡查记录。")
+        self.assertContains(self.page("2018-09", records="complaints"), "本月未受理投诉。")
+        self.assertContains(self.page("2018-09", records="patrols"), "本月没有巡查记录。")
         rows = sheet_rows(self.workbook("2018-09")["管 精细化管理"])
         titles = [row[0] for row in rows if isinstance(row[0], str) and row[1] is None]
         self.assertEqual(titles, ["本月受理投诉(0 件)", "本月巡查(0 次)"])
@@ -472,28 +471,38 @@ class QueryCountTests(MonthReportTestCase):
         # session, user, 2 × permissions; the streams' projects, their reports up to the
         # month; the tasks at the month's end by status (one query over the history), the
         # article's tasks with no history by then; the complaints, the patrols counted; a
-        # page of the one stream shown (查 by default) with its channels; a page of tasks, of
-        # complaints, of patrols. 建's projects have their renovated pumping stations too.
-        with self.assertNumQueries(15):
-            self.client.get(url, {"month": "2018-11"})
-        with self.assertNumQueries(16):
-            self.client.get(url, {"month": "2018-11", "stream": Stream.BUILD})
+        # page of the one stream shown (查 by default) with its channels; a page of the one
+        # list of records shown (tasks by default). 建's projects have their renovated pumping
+        # stations too.
+        pages = [
+            ({}, 13),
+            ({"stream": Stream.BUILD}, 14),
+            ({"stream": Stream.BUILD, "records": "complaints"}, 14),
+            ({"records": "patrols"}, 13),
+        ]
+        for choices, count in pages:
+            with self.subTest(**choices), self.assertNumQueries(count):
+                self.client.get(url, {"month": "2018-11", **choices})
         self.add_records(300)
         Project.objects.bulk_create(
             Project(name=f"批量项目{stream}-{i:03d}", stream=stream)
             for i in range(50)
             for stream in Stream.values
         )
-        with self.assertNumQueries(16):
-            self.client.get(url, {"month": "2018-11", "stream": Stream.BUILD})
-        with self.assertNumQueries(15):
-            response = self.client.get(url, {"month": "2018-11"})
-        tables = response.context["tables"]
-        self.assertEqual(len(tables["complaints"].data), 302)
-        self.assertEqual(len(tables["patrols"].data), 302)
-        self.assertEqual(len(list(tables["complaints"].data)), 302)
-        self.assertEqual(len(list(tables["patrols"].data)), 302)
-        batch = [line for line in tables["tasks"].data if line.content.startswith("批量任务")]
+        responses = {}
+        for choices, count in pages:
+            with self.subTest(**choices, more=True), self.assertNumQueries(count):
+                responses[choices.get("records", "tasks")] = self.client.get(
+                    url, {"month": "2018-11", **choices}
+                )
+        complaints = responses["complaints"].context["tables"]["complaints"]
+        patrols = responses["patrols"].context["tables"]["patrols"]
+        tasks = responses["tasks"].context["tables"]["tasks"]
+        self.assertEqual(len(complaints.data), 302)
+        self.assertEqual(len(patrols.data), 302)
+        self.assertEqual(len(list(complaints.data)), 302)
+        self.assertEqual(len(list(patrols.data)), 302)
+        batch = [line for line in tasks.data if line.content.startswith("批量任务")]
         self.assertEqual(len(batch), 300)
         self.assertTrue(all(line.status == "in_progress" and line.is_overdue for line in batch))
 
@@ -501,18 +510,28 @@ class QueryCountTests(MonthReportTestCase):
         self.client.force_login(self.viewer)
         url = reverse("projects:month-report")
         self.add_records(130)
-        response = self.client.get(url, {"month": "2018-11"})
-        tables = response.context["tables"]
         # The month holds 130 more tasks, complaints and patrols; the page hands the template
-        # one page of each table, the totals stay the whole month's.
-        for name in ("tasks", "complaints", "patrols"):
+        # one list of them, a page of its rows, with every list's count, the whole month's.
+        for name in RECORDS:
             with self.subTest(name):
+                response = self.client.get(url, {"month": "2018-11", "records": name})
+                tables = response.context["tables"]
+                self.assertEqual(
+                    [table for table in tables if table in RECORDS], [name], "one list"
+                )
+                self.assertIs(response.context["records_table"], tables[name])
                 self.assertGreater(len(tables[name].data), MONTH_PER_PAGE * 2)
                 self.assertEqual(len(tables[name].page.object_list), MONTH_PER_PAGE)
+                counts = {row[0]: row[2] for row in response.context["records"]}
+                self.assertEqual(counts, {"tasks": 135, "complaints": 132, "patrols": 132})
+                self.assertContains(response, f'data-records="{name}" aria-current="page"')
+        response = self.client.get(url, {"month": "2018-11"})
+        tables = response.context["tables"]
         shown = response.content.decode().count("批量任务")
         self.assertTrue(0 < shown <= MONTH_PER_PAGE, shown)
         self.assertEqual(response.context["ledger"].complaint_counts["total"], 132)
-        # The last page holds the rest; the download holds every row.
+        # The last page holds the rest; the download holds every row, and so does that of a
+        # list not shown.
         count = len(tables["tasks"].data)
         pages = -(-count // MONTH_PER_PAGE)
         last = self.client.get(url, {"month": "2018-11", "tasks-page": pages})
@@ -523,6 +542,11 @@ class QueryCountTests(MonthReportTestCase):
         export = self.client.get(url, {"month": "2018-11", "_export": "csv", "_table": "tasks"})
         content = b"".join(export.streaming_content) if export.streaming else export.content
         self.assertEqual(content.decode("utf-8-sig").count("批量任务"), 130)
+        export = self.client.get(
+            url, {"month": "2018-11", "records": "tasks", "_export": "csv", "_table": "patrols"}
+        )
+        content = b"".join(export.streaming_content) if export.streaming else export.content
+        self.assertEqual(len(content.decode("utf-8-sig").strip().splitlines()), 1 + 132)
 
     def test_the_ledger_reads_every_row_of_the_month_with_more_history(self):
         self.add_records(300)
@@ -533,8 +557,7 @@ class QueryCountTests(MonthReportTestCase):
     def test_an_empty_month_costs_a_fixed_number_of_queries_too(self):
         self.client.force_login(self.editor_a)
         url = reverse("projects:month-report")
-        # the page's 15 but no page of complaints or patrols (there are none); the
-        # editor's unit; are there patrol posts
+        # the page's 13; the editor's unit; are there patrol posts
         with self.assertNumQueries(15):
             self.client.get(url, {"month": "2018-03"})
         self.add_records(200)

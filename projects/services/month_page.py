@@ -18,7 +18,7 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django_tables2.data import TableData
 
 from projects.models import ProgressReport, Project, Stream, Task
@@ -118,19 +118,28 @@ PROJECT_ORDERINGS = {
 def project_rows(month, stream):
     """The projects of ``stream`` with ``month``'s report (its fields as ``report_*``, none
     when it has none) and their cumulative investment, read with their units and the
-    channels, villages and pumping stations of their scale."""
+    channels, villages and pumping stations of their scale.
+
+    The report's fields are subqueries on the (project, month) key rather than a join: the
+    database looks them up for the page's rows only (for every row of the stream only when
+    the table is sorted by one of them), instead of reading the whole month's reports."""
+
+    def report(field):
+        return Subquery(
+            ProgressReport.objects.filter(project=OuterRef("pk"), month=month).values(field)[:1]
+        )
+
     return (
         Project.objects.filter(stream=stream)
         .select_related(*PROJECT_RELATED)
-        .annotate(month_report=FilteredRelation("reports", condition=Q(reports__month=month)))
         .annotate(
             cumulative_wan=cumulative_of(month),
-            report_id=F("month_report__id"),
-            report_planned=F("month_report__planned_percent"),
-            report_percent=F("month_report__percent_complete"),
-            report_money=F("month_report__investment_this_month_wan"),
-            report_problems=F("month_report__problems"),
-            report_plan=F("month_report__next_month_plan"),
+            report_id=report("id"),
+            report_planned=report("planned_percent"),
+            report_percent=report("percent_complete"),
+            report_money=report("investment_this_month_wan"),
+            report_problems=report("problems"),
+            report_plan=report("next_month_plan"),
         )
         .prefetch_related(*project_prefetches())
     )

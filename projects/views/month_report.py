@@ -1,5 +1,7 @@
 """The monthly progress report of every project and task, and its XLSX work ledger (工作台账)."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +26,9 @@ from projects.views.base import TablesMixin
 # page of them all would be megabytes. Each table pages on its own (?tasks-page=2); its footer
 # totals are the whole month's, and its CSV/XLSX download and the 工作台账 hold every row.
 MONTH_PER_PAGE = 10
+
+# The month's records the page lists one at a time (``?records=``), the first by default.
+RECORDS = ("tasks", "complaints", "patrols")
 
 
 class MonthMixin:
@@ -112,10 +117,11 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView)
     ledger XLSX for download. A month with nothing recorded says what to do next.
 
     The streams' totals are all shown; the projects of one stream at a time (``?stream=N``,
-    by default the first with projects). Each table reads only the page of rows it shows, and
-    the totals are the database's sums over the whole month (``services.month_page``): the
-    page costs the same whatever the month holds. The 工作台账 (``MonthLedgerView``) reads
-    the whole month."""
+    by default the first with projects); and one list of the month's records at a time
+    (``?records=``: tasks, complaints or patrols), each list's count shown whichever is.
+    Each table reads only the page of rows it shows, and the totals are the database's sums
+    over the whole month (``services.month_page``): the page costs the same whatever the
+    month holds. The 工作台账 (``MonthLedgerView``) reads the whole month."""
 
     template_name = "projects/assessment/month_report.html"
     per_page = MONTH_PER_PAGE
@@ -147,9 +153,25 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView)
         except ValueError:
             return None
 
+    def get_records(self):
+        """Which of the month's records the page lists: ``?records=`` tasks (the default),
+        complaints or patrols."""
+        records = self.request.GET.get("records")
+        return records if records in RECORDS else RECORDS[0]
+
+    def page_url(self, anchor, **chosen):
+        """This page with the month, the stream and the records shown (as chosen here, else as
+        now), scrolled to ``anchor``; a table's page and order are left behind."""
+        state = {"month": f"{self.get_month():%Y-%m}"}
+        for key in ("stream", "records"):
+            if key in self.request.GET:
+                state[key] = self.request.GET[key]
+        state.update(chosen)
+        return f"?{urlencode(state)}#{anchor}"
+
     def stream_url(self, stream):
         """The page showing ``stream``'s projects, scrolled to them."""
-        return f"?month={self.get_month():%Y-%m}&stream={stream.value}#stream-{stream.value}"
+        return self.page_url(f"stream-{stream.value}", stream=stream.value)
 
     def build_tables(self):
         month_page = self.get_month_page()
@@ -172,9 +194,16 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView)
                 tables[f"stream{group.stream.value}"] = MonthProjectTable(
                     month_page.project_rows(group), totals=group, can_report=scope.can_report_on
                 )
-        tables["tasks"] = MonthTaskTable(month_page.task_rows())
-        tables["complaints"] = MonthComplaintTable(month_page.complaint_rows())
-        tables["patrols"] = MonthPatrolTable(month_page.patrol_rows())
+        # The month's tasks, complaints or patrols, one list at a time, likewise.
+        records = {self.get_records()}
+        if self.request.GET.get("_export") and table in RECORDS:
+            records.add(table)
+        if "tasks" in records:
+            tables["tasks"] = MonthTaskTable(month_page.task_rows())
+        if "complaints" in records:
+            tables["complaints"] = MonthComplaintTable(month_page.complaint_rows())
+        if "patrols" in records:
+            tables["patrols"] = MonthPatrolTable(month_page.patrol_rows())
         return tables
 
     def get_context_data(self, **kwargs):
@@ -185,6 +214,7 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView)
         month_page = self.get_month_page()
         stream = self.get_stream()
         group = next(group for group in month_page.groups if group.stream == stream)
+        shown = self.get_records()
         context.update(
             month=month,
             month_error=self.month_error,
@@ -197,6 +227,22 @@ class MonthReportView(LoginRequiredMixin, MonthMixin, TablesMixin, TemplateView)
             ],
             group=group,
             group_table=tables.get(f"stream{stream.value}"),
+            # The records' picker: each list with its count (the month's, all shown whichever
+            # list is) and its page; the list shown and its table.
+            records=[
+                (name, label, count, self.page_url(name, records=name), name == shown)
+                for name, label, count in (
+                    ("tasks", _("One-river-one-policy tasks"), month_page.task_counts["total"]),
+                    (
+                        "complaints",
+                        _("Complaints received in the month"),
+                        month_page.complaint_counts["total"],
+                    ),
+                    ("patrols", _("Patrols done in the month"), month_page.patrol_count),
+                )
+            ],
+            shown_records=shown,
+            records_table=tables.get(shown),
             previous=previous_month(month),
             following=following if following <= this_month() else None,
         )
