@@ -137,6 +137,10 @@ class FormulaTestCase(PatrolTestCase):
         urls = [reverse(f"projects:{name}") for name in names]
         urls += [
             reverse("projects:month-report") + f"?month={self.month:%Y-%m}",
+            # The month report lists one stream's projects and one list of records at a time.
+            reverse("projects:month-report")
+            + f"?month={self.month:%Y-%m}&stream={self.project_a.stream}&records=complaints",
+            reverse("projects:month-report") + f"?month={self.month:%Y-%m}&records=patrols",
             self.g105.get_absolute_url(),
             reverse("projects:channel-history", args=[self.g105.pk]),
             self.project_a.get_absolute_url(),
