@@ -140,6 +140,13 @@ class LedgerJobTests(JobTestCase):
         self.assertContains(page, "该文件已删除")
         self.assertContains(page, f"{reverse('projects:month-ledger')}?month=2018-06")
 
+    def test_a_file_gone_from_the_store_is_built_anew(self):
+        first = self.click()
+        default_storage.delete(first.result["file"])  # e.g. the store was cleaned by hand
+        second = self.click()
+        self.assertNotEqual(second, first)
+        self.download(second)
+
     @override_settings(LEDGER_REUSE_SECONDS=0)
     def test_an_old_file_is_built_anew_and_files_past_the_keeping_days_are_deleted(self):
         may = self.click("2018-05")

@@ -108,7 +108,8 @@ def ledger_job(user, month):
             continue
         if stamp is None:
             stamp = data_stamp()
-        if job.result.get("stamp") == stamp:
+        # The same data, and its file still there (a later build of the month deletes it).
+        if job.result.get("stamp") == stamp and default_storage.exists(job.result["file"]):
             return job
     return jobs.start(Job.Kind.LEDGER, user, month=key)
 
