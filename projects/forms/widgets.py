@@ -70,7 +70,7 @@ class LookupSelect(forms.Select):
             return [(v, label) for v, label in self.choices if str(v) in chosen]
         try:
             objects = list(queryset.filter(pk__in=chosen))
-        except (ValueError, TypeError, ValidationError):
+        except (ValueError, TypeError, ValidationError, OverflowError):
             return []  # an id of the wrong type: nothing chosen (the field says why)
         return [self.choices.choice(obj) for obj in objects]
 
