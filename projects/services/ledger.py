@@ -108,15 +108,40 @@ class ProjectLine:
         return self.project.planned_end
 
 
-@dataclass
-class StreamGroup:
-    stream: Stream
-    lines: list = field(default_factory=list)
+class Titled:
+    """A stream's group of projects (``stream``), by line or by database totals."""
 
     @property
     def title(self):
         """“查 管网普查”: the stream's character and name (also the ledger's sheet name)."""
         return f"{self.stream.character} {self.stream.label}"
+
+
+class MonthTotals:
+    """The month's grand totals over its stream groups (``groups``, each with ``investment``,
+    ``this_month``, ``cumulative`` and ``reported``): the ledger's and the month page's."""
+
+    @property
+    def investment(self):
+        return sum((group.investment for group in self.groups), Total())
+
+    @property
+    def this_month(self):
+        return sum((group.this_month for group in self.groups), Total())
+
+    @property
+    def cumulative(self):
+        return sum((group.cumulative for group in self.groups), Total())
+
+    @property
+    def reported(self):
+        return sum(group.reported for group in self.groups)
+
+
+@dataclass
+class StreamGroup(Titled):
+    stream: Stream
+    lines: list = field(default_factory=list)
 
     @property
     def investment(self):
@@ -140,7 +165,7 @@ class StreamGroup:
 
 
 @dataclass
-class MonthLedger:
+class MonthLedger(MonthTotals):
     """One month: the projects by stream; the tasks, complaints and patrols as of ``as_of``
     (the month's last day, or today while it is not over); ``tasks_from_history`` says the
     tasks were read from the audit history rather than as they stand."""
@@ -158,18 +183,6 @@ class MonthLedger:
         return [line for group in self.groups for line in group.lines]
 
     @property
-    def investment(self):
-        return sum((group.investment for group in self.groups), Total())
-
-    @property
-    def this_month(self):
-        return sum((group.this_month for group in self.groups), Total())
-
-    @property
-    def cumulative(self):
-        return sum((group.cumulative for group in self.groups), Total())
-
-    @property
     def unrecorded_tasks(self):
         """Tasks with no record in the audit history by ``as_of``."""
         return sum(1 for task in self.tasks if not task.recorded)
@@ -178,10 +191,6 @@ class MonthLedger:
     def is_empty(self):
         """Nothing was recorded for the month: no report, complaint or patrol."""
         return not (self.reported or self.complaints or self.patrols)
-
-    @property
-    def reported(self):
-        return sum(group.reported for group in self.groups)
 
 
 def project_scale(project):

@@ -25,7 +25,9 @@ from projects.models import ProgressReport, Project, Stream, Task
 from projects.services.ledger import (
     ARTICLE_ORDER,
     PROJECT_RELATED,
+    MonthTotals,
     ProjectLine,
+    Titled,
     cumulative_of,
     project_prefetches,
     quantized,
@@ -168,7 +170,7 @@ def project_lines(month):
 
 
 @dataclass
-class StreamTotals:
+class StreamTotals(Titled):
     """One stream's projects in the month, counted and summed by the database: what a
     ``ledger.StreamGroup`` tells of its lines."""
 
@@ -178,10 +180,6 @@ class StreamTotals:
     investment: Total = field(default_factory=Total)
     this_month: Total = field(default_factory=Total)
     cumulative: Total = field(default_factory=Total)
-
-    @property
-    def title(self):
-        return f"{self.stream.character} {self.stream.label}"
 
 
 def money(value):
@@ -262,7 +260,7 @@ TASK_ORDERINGS = {"channel": ("channel_name",), "content": ("t_content",)}
 
 
 @dataclass
-class MonthPage:
+class MonthPage(MonthTotals):
     """What the month page shows of ``month``: the streams' totals and the grand total, the
     counts of tasks (by status, overdue, with no record), complaints (overdue) and patrols,
     and each table's rows (``project_rows(stream)``, ``task_rows()``, ``complaint_rows()``,
@@ -286,24 +284,8 @@ class MonthPage:
         return self._groups
 
     @property
-    def investment(self):
-        return sum((group.investment for group in self.groups), Total())
-
-    @property
-    def this_month(self):
-        return sum((group.this_month for group in self.groups), Total())
-
-    @property
-    def cumulative(self):
-        return sum((group.cumulative for group in self.groups), Total())
-
-    @property
     def projects(self):
         return sum(group.count for group in self.groups)
-
-    @property
-    def reported(self):
-        return sum(group.reported for group in self.groups)
 
     @property
     def task_counts(self):
