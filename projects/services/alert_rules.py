@@ -150,6 +150,15 @@ def _finish(rows, columns):
     return rows.annotate(**columns).values(*COLUMNS).order_by()
 
 
+def _unit(path):
+    """The responsible unit's columns, read through the foreign key ``path``."""
+    return {
+        "item_unit": F(f"{path}_id"),
+        "item_unit_name": F(f"{path}__name"),
+        "item_unit_kind": F(f"{path}__kind"),
+    }
+
+
 def tasks(today, horizon):
     """A plan task not completed whose deadline (the extended one when set) has passed or falls
     by ``horizon`` → its lead unit."""
@@ -168,9 +177,7 @@ def tasks(today, horizon):
                 "plan__channel__name", Value(" · "), "content", output_field=CharField()
             ),
             item_channel=F("plan__channel_id"),
-            item_unit=F("lead_unit_id"),
-            item_unit_name=F("lead_unit__name"),
-            item_unit_kind=F("lead_unit__kind"),
+            **_unit("lead_unit"),
             item_key=F("pk"),
         ),
     )
@@ -193,9 +200,7 @@ def complaints(today, horizon):
             item_day=F("deadline"),
             item_label=_complaint_label(),
             item_complaint=F("pk"),
-            item_unit=F("assigned_unit_id"),
-            item_unit_name=F("assigned_unit__name"),
-            item_unit_kind=F("assigned_unit__kind"),
+            **_unit("assigned_unit"),
             item_key=F("pk"),
         ),
     )
@@ -269,9 +274,7 @@ def grades(today, horizon):
             item_since=judged,
             item_label=F("name"),
             item_channel=F("pk"),
-            item_unit=F("maintaining_unit_id"),
-            item_unit_name=F("maintaining_unit__name"),
-            item_unit_kind=F("maintaining_unit__kind"),
+            **_unit("maintaining_unit"),
             item_previous_grade=Subquery(judgements.values("grade")[1:2]),
             item_latest_grade=Subquery(judgements.values("grade")[:1]),
             item_key=F("pk"),
@@ -315,9 +318,7 @@ def patrols(today, horizon):
             ),
             item_channel=F("channel_id"),
             item_station=F("post__station_id"),
-            item_unit=F("post__station_id"),
-            item_unit_name=F("post__station__name"),
-            item_unit_kind=F("post__station__kind"),
+            **_unit("post__station"),
             item_interval_days=F("interval"),
             item_key=F("pk"),
         ),
