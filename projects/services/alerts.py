@@ -24,14 +24,13 @@ without maintaining unit) goes to the unassigned group, which the administrators
 """
 
 import datetime
-import functools
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
+from projects.core.links import first_path
 from projects.models import Judgement, ResponsibleUnit
 from projects.services.alert_rules import (
     KIND_ORDER,
@@ -187,43 +186,21 @@ class Alerts:
         return self.group_for(None)
 
 
-_MARK = 987654321
-
-
-@functools.lru_cache(maxsize=64)
-def _pattern(name, arity, urlconf):
-    """The path of url ``name`` with a mark for its one argument (``arity`` 1), or the path
-    itself (``arity`` 0); None when it does not resolve in ``urlconf``. Reversing once per
-    name rather than once per item: a city's list holds tens of thousands of items."""
-    try:
-        return reverse(name, args=[_MARK] * arity, urlconf=urlconf)
-    except NoReverseMatch:
-        return None
-
-
-def _path(*candidates):
-    """The first of (url name, args) that resolves: pages other areas are still building
-    may not exist yet. ``args``: none, or one primary key."""
-    for name, args in candidates:
-        pattern = _pattern(name, len(args), get_urlconf() or settings.ROOT_URLCONF)
-        if pattern is not None:
-            return pattern.replace(str(_MARK), str(args[0])) if args else pattern
-    return None
-
-
 def item_of(row, today):
     """The ``Item`` of a row of ``projects.services.alert_rules`` (its ``COLUMNS``)."""
     kind = row["item_kind"]
     channel, complaint = row["item_channel"], row["item_complaint"]
     if kind == Kind.TASK:
-        link = _path(("projects:channel-detail", [channel]))
+        link = first_path(("projects:channel-detail", [channel]))
     elif kind in (Kind.COMPLAINT, Kind.DISPATCH):
-        link = _path(("projects:complaint-detail", [complaint]), ("projects:complaint-board", []))
+        link = first_path(
+            ("projects:complaint-detail", [complaint]), ("projects:complaint-board", [])
+        )
     elif kind == Kind.GRADE:
-        link = _path(("projects:channel-detail", [channel]))
+        link = first_path(("projects:channel-detail", [channel]))
         link = f"{link}#water-quality" if link else None
     else:
-        link = _path(
+        link = first_path(
             ("projects:station-detail", [row["item_station"]]),
             ("projects:channel-detail", [channel]),
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from projects.core import formatting
+from projects.core.links import path_of
 from projects.models import AssessmentItem, Deduction
 from projects.services.assessment import complaint_url
 
@@ -144,7 +145,7 @@ class MonthColumn(tables.Column):
         return format_html(
             '<a class="score score-{}" href="{}">{}</a><small class="fee" title="{}">{}</small>{}',
             band_class(assessment.fee_percent),
-            table.assessment_url(assessment.pk),
+            path_of("projects:assessment-detail", assessment.pk),
             score_text(assessment.score),
             table.texts["fee"],
             fee_text(assessment.fee_percent),
@@ -190,15 +191,12 @@ class AssessmentGridTable(tables.Table):
 
     def __init__(self, rows, months, **kwargs):
         self.months = months
-        # A page holds hundreds of cells: their fixed texts are translated and the link's
-        # URL reversed once per table, not once per cell.
+        # A page holds hundreds of cells: their fixed texts are translated once per table
+        # (and the links' URL reversed once: core.links), not once per cell.
         self.texts = {
             "na": format_html('<span class="na">{}</span>', NOT_ASSESSED),
             "fee": str(_("Share of the monthly maintenance fee earned")),
         }
-        marker = 987654321
-        pattern = reverse("projects:assessment-detail", args=[marker])
-        self.assessment_url = lambda pk: pattern.replace(str(marker), str(pk))
         extra = [(f"m{month:%Y%m}", MonthColumn(month)) for month in months]
         super().__init__(rows, extra_columns=extra, sequence=("station", "...", "trend"), **kwargs)
 
