@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -74,15 +74,12 @@ def channel_patrol_posts(channel, now=None):
     """The active posts covering ``channel``, each with ``last_patrolled_at`` (its latest patrol
     of the channel) and ``overdue`` (not patrolled within the post's interval). One query."""
     now = now or timezone.now()
-    latest = (
-        PatrolRecord.objects.filter(post=OuterRef("pk"), channel=channel)
-        .order_by("-patrolled_at")
-        .values("patrolled_at")[:1]
-    )
+    # Each post channel's latest patrol is kept (PostChannelPatrol): read, not searched for.
     posts = list(
         PatrolPost.objects.filter(channels=channel, active=True)
+        .filter(channel_patrols__channel=channel)
         .select_related("station")
-        .annotate(last_patrolled_at=Subquery(latest))
+        .annotate(last_patrolled_at=F("channel_patrols__last_patrolled_at"))
     )
     for post in posts:
         due = now - datetime.timedelta(days=post.effective_interval_days)
