@@ -6,11 +6,9 @@ page costs the same queries whatever the amount of history."""
 
 import datetime
 import re
-import shutil
-import tempfile
 from decimal import Decimal
 
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -181,13 +179,6 @@ class MonthReportTestCase(TestCase):
         """The month's page; ``choices``: the ``stream`` and ``records`` shown."""
         self.client.force_login(user or self.viewer)
         return self.client.get(reverse("projects:month-report"), {"month": month, **choices})
-
-    def setUp(self):
-        media = tempfile.mkdtemp(prefix="waterworks-ledger-")
-        self.addCleanup(shutil.rmtree, media, True)
-        settings = override_settings(MEDIA_ROOT=media)
-        settings.enable()
-        self.addCleanup(settings.disable)
 
     def workbook(self, month="2018-11"):
         """The file the month report's link has a job build, as the user downloads it."""
