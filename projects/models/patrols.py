@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -230,6 +231,17 @@ class PatrolRecord(models.Model):
 
 
 class PostChannelPatrolQuerySet(models.QuerySet):
+    def with_interval(self):
+        """``interval``: the post's patrol interval in days (``PatrolPost.interval_days``, else
+        the ``PATROL_INTERVAL_DAYS`` setting), as ``effective_interval_days`` in SQL."""
+        return self.annotate(
+            interval=Coalesce(
+                NullIf("post__interval_days", Value(0)),
+                Value(settings.PATROL_INTERVAL_DAYS),
+                output_field=models.IntegerField(),
+            )
+        )
+
     def _latest(self, post_id, channel_id):
         return (
             PatrolRecord._base_manager.using(self.db)

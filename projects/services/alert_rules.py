@@ -13,7 +13,6 @@ dispatched the day after; a patrol is due the post's interval after the day of t
 
 import datetime
 
-from django.conf import settings
 from django.db import connection, models
 from django.db.models import (
     Case,
@@ -32,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
@@ -288,18 +287,13 @@ def patrols(today, horizon):
     days: patrolled on or after today − interval is in time → the post's station. Each post's
     latest patrol of each of its channels is stored (``PostChannelPatrol``): a filter over the
     posts' channels, not a search of the records."""
-    interval = Coalesce(
-        NullIf("post__interval_days", Value(0)),
-        Value(settings.PATROL_INTERVAL_DAYS),
-        output_field=IntegerField(),
-    )
     # Patrolled in time: on or after the day the interval began.
     begun = ExpressionWrapper(
         Value(day_start(today)) - _days(F("interval")), output_field=DateTimeField()
     )
     rows = (
         PostChannelPatrol.objects.filter(post__active=True)
-        .annotate(interval=interval)
+        .with_interval()
         .filter(Q(last_patrolled_at__isnull=True) | Q(last_patrolled_at__lt=begun))
         .annotate(next_patrol=_plus_days(F("last_patrolled_at"), F("interval")))
     )
