@@ -10,27 +10,20 @@ build another month's ledger under the name the user asked for."""
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.views.generic import View
 
-from projects.services import ledger, ledger_files
+from projects.services import ledger_files
+from projects.views.month_report import MonthMixin
 
 
-class MonthLedgerView(LoginRequiredMixin, View):
+class MonthLedgerView(LoginRequiredMixin, MonthMixin, View):
     """The month's 工作台账 as an XLSX file, built by a job."""
 
     def get(self, request):
-        text = request.GET.get("month", "").strip()
-        if text:
-            try:
-                month = ledger.parse_month(text)
-            except ValueError:
-                return HttpResponseBadRequest(
-                    _("“%(month)s” is not a month: give it as year-month, e.g. 2018-06.")
-                    % {"month": text},
-                    content_type="text/plain; charset=utf-8",
-                )
-        else:
-            month = ledger.default_month()
+        month = self.get_month()
+        if self.month_error:
+            return HttpResponseBadRequest(
+                self.month_error, content_type="text/plain; charset=utf-8"
+            )
         job = ledger_files.ledger_job(request.user, month)
         return redirect("projects:job", pk=job.pk)
