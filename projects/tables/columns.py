@@ -24,40 +24,35 @@ def percent_value(value):
     return None if value is None else Percent(value)
 
 
-def _formatted(value, format):
-    """What ``{{ value|date:format }}`` renders: an aware time in the current time zone, ""
-    for no value."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return formats.date_format(value, format)
+class FormattedDirectly:
+    """A django-tables2 date or date-time column that formats its cells directly, as its
+    template ``{{ value|date:format|default:default }}`` would: django-tables2's own compiles
+    that template for every cell, which on a page of tables cost more than the page's queries.
+    ``formats``: the (short, long) format names when none is given."""
 
-
-@library.register
-class DateColumn(tables.DateColumn):
-    """django-tables2's date column, formatted directly: its own compiles a template for every
-    cell, which on a page of tables cost more than the page's queries. Registered, so the
-    tables' automatic columns of model date fields are this one too."""
+    formats = ("SHORT_DATE_FORMAT", "DATE_FORMAT")
 
     def __init__(self, format=None, short=True, *args, **kwargs):
         super().__init__(format, short, *args, **kwargs)
-        self.format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
+        self.format = format or self.formats[0 if short else 1]
 
     def render(self, value, **kwargs):
-        return _formatted(value, self.format) or self.default
+        if value in (None, ""):
+            return self.default
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, self.format) or self.default
+
+
+# Registered, so the tables' automatic columns of model date fields are these too.
+@library.register
+class DateColumn(FormattedDirectly, tables.DateColumn):
+    pass
 
 
 @library.register
-class DateTimeColumn(tables.DateTimeColumn):
-    """django-tables2's date-time column, formatted directly (see ``DateColumn``)."""
-
-    def __init__(self, format=None, short=True, *args, **kwargs):
-        super().__init__(format, short, *args, **kwargs)
-        self.format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
-
-    def render(self, value, **kwargs):
-        return _formatted(value, self.format) or self.default
+class DateTimeColumn(FormattedDirectly, tables.DateTimeColumn):
+    formats = ("SHORT_DATETIME_FORMAT", "DATETIME_FORMAT")
 
 
 def not_given():
