@@ -1,6 +1,8 @@
 """Long work run outside the request (``projects.services.jobs``): what it is, how far it has
 got, and how it ended."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -58,13 +60,24 @@ class Job(models.Model):
     @property
     def interrupted(self):
         """Marked running, but no sign of life for ``JOB_STALE_SECONDS``: the process or the
-        worker running it stopped, and its transaction was rolled back."""
+        worker running it stopped, and its transaction was rolled back. (``stale()``: the
+        same in a query.)"""
         if self.status != self.Status.RUNNING:
             return False
         alive = self.heartbeat_at or self.started_at or self.created_at
         if alive is None:
             return False
         return (timezone.now() - alive).total_seconds() > settings.JOB_STALE_SECONDS
+
+    @classmethod
+    def stale(cls):
+        """A condition on jobs: the running ones that are ``interrupted``."""
+        cutoff = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
+        return models.Q(status=cls.Status.RUNNING) & (
+            models.Q(heartbeat_at__lt=cutoff)
+            | models.Q(heartbeat_at=None, started_at__lt=cutoff)
+            | models.Q(heartbeat_at=None, started_at=None, created_at__lt=cutoff)
+        )
 
     @property
     def shown_status(self):

@@ -27,7 +27,6 @@ job over once its heartbeat has gone stale (``run`` claims a queued job or an in
 a redelivered message finding the job alive waits and looks again).
 """
 
-import datetime
 import logging
 import threading
 import time
@@ -92,7 +91,7 @@ def restart(job):
     interrupted (False). Its work starts from the beginning: nothing of it had been written."""
     if not job.interrupted:
         return False
-    queued = Job.objects.filter(stale_running(), pk=job.pk).update(
+    queued = Job.objects.filter(Job.stale(), pk=job.pk).update(
         status=Job.Status.QUEUED,
         step="",
         done=0,
@@ -103,16 +102,6 @@ def restart(job):
     if queued:
         transaction.on_commit(lambda: dispatch(job.pk), using=router.db_for_write(Job))
     return bool(queued)
-
-
-def stale_running():
-    """Running jobs silent for ``JOB_STALE_SECONDS``."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=settings.JOB_STALE_SECONDS)
-    return Q(status=Job.Status.RUNNING) & (
-        Q(heartbeat_at__lt=cutoff)
-        | Q(heartbeat_at=None, started_at__lt=cutoff)
-        | Q(heartbeat_at=None, started_at=None, created_at__lt=cutoff)
-    )
 
 
 def dispatch(pk):
@@ -176,7 +165,7 @@ def run(pk):
 
     def claim():
         now = timezone.now()
-        return Job.objects.filter(Q(status=Job.Status.QUEUED) | stale_running(), pk=pk).update(
+        return Job.objects.filter(Q(status=Job.Status.QUEUED) | Job.stale(), pk=pk).update(
             status=Job.Status.RUNNING, started_at=now, heartbeat_at=now, step="", done=0
         )
 
