@@ -123,7 +123,7 @@ def main(argv=None):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from projects.services.patrol_latest import recompute as recompute_patrol_latest
+    from projects.services import judgement_latest, patrol_latest
     from projects.services.sewer_condition import rescore_segments
 
     anchor = args.anchor or timezone.localdate()
@@ -137,9 +137,12 @@ def main(argv=None):
             written = write(cursor, table, columns, rows)
             seconds = time.perf_counter() - started
             print(f"  {table:<32} {written:>9,} rows {seconds:>6.1f} s", flush=True)
-        # The COPY skipped what the records' saves keep: each post's latest patrol of a channel.
-        pairs = recompute_patrol_latest()
-        print(f"  recompute_patrol_latest(): {pairs:,} channels of posts", flush=True)
+        # The COPY skipped what the records' saves keep: each post's latest patrol of a channel,
+        # each channel's latest judgement.
+        pairs = patrol_latest.recompute()
+        print(f"  patrol_latest.recompute(): {pairs:,} channels of posts", flush=True)
+        judged = judgement_latest.recompute()
+        print(f"  judgement_latest.recompute(): {judged:,} judged channels", flush=True)
     admin_user()
     started = time.perf_counter()
     scored = rescore_segments()

@@ -314,10 +314,10 @@ def tables(sizes, seed, anchor, defect_codes=None, items=None):
     yield (
         "projects_judgement",
         ["id", "channel_id", "grade", "rounds", "point_grades", "sample_count", "deviations"]
-        + ["computed_at"],
+        + ["computed_at", "is_latest"],
         (
             (i, (i - 1) * spacing + 1, grade, json.dumps([f"{last_round:%Y-%m-%d}"]))
-            + (json.dumps({"1号点": grade}), 1, "", stamp(last_round))
+            + (json.dumps({"1号点": grade}), 1, "", stamp(last_round), False)
             for i in range(1, n["points"] + 1)
             for grade in [r.choice(["clear", "light", "severe"])]
         ),

@@ -8,12 +8,14 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from projects.services import patrol_latest
+        from projects.services import judgement_latest, patrol_latest
         from projects.services.photos import connect_signals
         from projects.web import session_limits
 
         connect_signals()
         # Each post's latest patrol of each channel follows the records and the posts' channels.
         patrol_latest.connect_signals()
+        # Each channel's latest black-odour judgement is flagged as judgements come and go.
+        judgement_latest.connect_signals()
         # A login's start, for its absolute time limit (the site's login and the admin's).
         session_limits.connect_signals()

@@ -295,7 +295,7 @@ class StoredLatestTests(PatrolTestCase):
         PostChannelPatrol.objects.filter(post=self.post_b).update(last_patrolled_at=moment)
         PostChannelPatrol.objects.create(post=self.post_b, channel=self.g105)
         out = io.StringIO()
-        call_command("recompute_patrol_latest", stdout=out)
+        call_command("recompute_kept", stdout=out)
         self.assertIn("3 channels of patrol posts", out.getvalue())
         self.assertEqual(
             stored(),
@@ -418,7 +418,7 @@ class RandomDataTests(TestCase):
         return rows
 
     def rule_alerts(self, today):
-        rows = alert_rules.patrols(today, today + datetime.timedelta(days=7))
+        rows = alert_rules.by_kind(today, 7, kinds=[alert_rules.Kind.PATROL])["patrols"]
         return {
             (
                 row["item_station"],
@@ -479,7 +479,7 @@ class RandomDataTests(TestCase):
                 overdue += len(self.assertSameAsOldDefinition())
                 self.change(rng, posts)
                 self.assertSameAsOldDefinition()
-                call_command("recompute_patrol_latest", stdout=io.StringIO())
+                call_command("recompute_kept", stdout=io.StringIO())
                 self.assertSameAsOldDefinition()
         # The data put both sides of the rule to the test.
         self.assertGreater(overdue, 10)

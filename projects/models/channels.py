@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Count, Exists, ExpressionWrapper, F, FilteredRelation, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,18 +19,20 @@ class ChannelQuerySet(models.QuerySet):
         latest black-odour judgement where there is one (``condition_judged`` true, the rounds
         it rests on in ``judged_rounds``, its deviations from the guide in
         ``judged_deviations``), else the recorded ``condition``. Judgement grades
-        are values of ``Channel.Condition`` too. Correlated subqueries on the judgements'
-        (channel, -computed_at) index: no query per channel."""
-        from projects.models.water import Judgement
-
-        latest = Judgement.objects.filter(channel=OuterRef("pk")).order_by("-computed_at", "-pk")
+        are values of ``Channel.Condition`` too. One join on the flagged latest judgement
+        (``Judgement.is_latest``): no query, and no search of the judgements, per channel."""
         return self.annotate(
-            judged_grade=Subquery(latest.values("grade")[:1]),
-            judged_rounds=Subquery(latest.values("rounds")[:1]),
-            judged_deviations=Subquery(latest.values("deviations")[:1]),
+            latest_judgement=FilteredRelation(
+                "judgements", condition=Q(judgements__is_latest=True)
+            ),
         ).annotate(
-            current_condition=Coalesce(F("judged_grade"), F("condition")),
-            condition_judged=Exists(latest),
+            judged_grade=F("latest_judgement__grade"),
+            judged_rounds=F("latest_judgement__rounds"),
+            judged_deviations=F("latest_judgement__deviations"),
+            current_condition=Coalesce(F("latest_judgement__grade"), F("condition")),
+            condition_judged=ExpressionWrapper(
+                Q(latest_judgement__pk__isnull=False), output_field=models.BooleanField()
+            ),
         )
 
     def for_list(self):

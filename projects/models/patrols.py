@@ -322,7 +322,7 @@ class PostChannelPatrol(models.Model):
     """Each channel a post covers, with the post's latest patrol of it (None: never), stored
     so that the channels left unpatrolled too long are a plain filter. Kept by the writes of
     patrol records and of the posts' channels (``projects.services.patrol_latest``); rebuilt
-    whole by ``manage.py recompute_patrol_latest``."""
+    whole by ``manage.py recompute_kept``."""
 
     post = models.ForeignKey(
         PatrolPost, on_delete=models.CASCADE, related_name="channel_patrols", verbose_name=_("post")

@@ -112,6 +112,34 @@ class Sample(models.Model):
         return f"{self.point} {self.sampled_at:%Y-%m-%d %H:%M}"
 
 
+class JudgementQuerySet(models.QuerySet):
+    def mark_latest(self, channel_ids=None):
+        """Flag each channel's latest judgement (by ``computed_at``, then pk) as ``is_latest``
+        and no other, for the channels ``channel_ids`` (None: every channel): after judgements
+        were written in bulk or loaded. Two statements (the flags cleared, then set: one
+        channel never holds two at once)."""
+        return mark_latest_judgements(self.model, self.db, channel_ids)
+
+
+def mark_latest_judgements(model, using, channel_ids=None):
+    """``JudgementQuerySet.mark_latest`` for ``model`` (the migration that adds the flag calls
+    it with its own)."""
+    rows = model._base_manager.using(using)
+    if channel_ids is not None:
+        channel_ids = sorted({pk for pk in channel_ids if pk is not None})
+        if not channel_ids:
+            return 0
+        rows = rows.filter(channel_id__in=channel_ids)
+    rows.filter(is_latest=True).update(is_latest=False)
+    latest = (
+        model._base_manager.using(using)
+        .filter(channel_id=models.OuterRef("channel_id"))
+        .order_by("-computed_at", "-pk")
+        .values("pk")[:1]
+    )
+    return rows.filter(pk=models.Subquery(latest)).update(is_latest=True)
+
+
 class Judgement(models.Model):
     """A channel's black-odour grade computed from the latest sampling rounds. A new judgement
     is stored when new rounds change it, so the sequence shows whether a channel improved or
@@ -134,6 +162,12 @@ class Judgement(models.Model):
     # Blank when graded by the guide's rules literally; else the deviations chosen.
     deviations = models.CharField(_("deviations from the guide"), max_length=200, blank=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    # The channel's latest judgement (the one its current condition is): kept by
+    # ``projects.services.judgement_latest`` whatever writes judgements, so that a city's
+    # channels are joined to it rather than searched for it one by one.
+    is_latest = models.BooleanField(_("latest of its channel"), default=False, editable=False)
+
+    objects = JudgementQuerySet.as_manager()
 
     class Meta:
         ordering = ["channel", "-computed_at", "-pk"]
@@ -141,6 +175,11 @@ class Judgement(models.Model):
         verbose_name = _("black-odour judgement")
         verbose_name_plural = _("black-odour judgements")
         indexes = [models.Index(fields=["channel", "-computed_at"], name="judgement_latest")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel"], condition=Q(is_latest=True), name="judgement_one_latest"
+            )
+        ]
 
     def __str__(self):
         return f"{self.channel} {self.get_grade_display()}"

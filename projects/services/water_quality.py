@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery, Window
+from django.db.models import F, Window
 from django.db.models.functions import DenseRank, TruncDate
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -140,12 +140,7 @@ def regrade(channel_ids=None, rules=None):
     ``rules`` default to ``configured_rules()``. Returns the judgements written."""
     rules = rules or configured_rules()
     samples = Sample.objects.all()
-    latest_of_channel = Judgement.objects.filter(channel=OuterRef("channel")).order_by(
-        "-computed_at", "-pk"
-    )
-    judgements = Judgement.objects.order_by().filter(
-        pk=Subquery(latest_of_channel.values("pk")[:1])
-    )
+    judgements = Judgement.objects.order_by().filter(is_latest=True)
     if channel_ids is not None:
         channel_ids = list(channel_ids)
         samples = samples.filter(point__channel_id__in=channel_ids)
@@ -176,7 +171,10 @@ def regrade(channel_ids=None, rules=None):
             )
             if latest.get(channel_id) != judged:
                 written.append(judgement)
-        return Judgement.objects.bulk_create(written, batch_size=1000)
+        written = Judgement.objects.bulk_create(written, batch_size=1000)
+        # bulk_create sends no signals: the new judgements become their channels' latest here.
+        Judgement.objects.mark_latest({judgement.channel_id for judgement in written})
+        return written
 
 
 def regrade_channels(channel_ids=None, rules=None):

@@ -1,0 +1,24 @@
+"""``manage.py recompute_kept``: the figures kept beside the records read again from them (after
+loading records in bulk, e.g. with COPY): each patrol post's latest patrol of each of its
+channels, and each channel's latest black-odour judgement."""
+
+from django.core.management.base import BaseCommand
+
+from projects.services import judgement_latest, patrol_latest
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the figures kept beside the records: each patrol post's latest patrol of "
+        "each channel it covers, each channel's latest black-odour judgement (run after "
+        "loading records in bulk)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--database", default="default")
+
+    def handle(self, *args, database, **options):
+        rows = patrol_latest.recompute(using=database)
+        self.stdout.write(f"{rows} channels of patrol posts, each with its latest patrol.")
+        channels = judgement_latest.recompute(using=database)
+        self.stdout.write(f"{channels} channels with a latest black-odour judgement.")
