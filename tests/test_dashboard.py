@@ -267,8 +267,11 @@ class ProjectTableTests(DashboardTestCase):
     def test_it_never_leaves_the_overdue_column_blank(self):
         response = self.page(self.viewer)
         table = response.context["tables"]["projects"]
-        cells = {row.record.name: str(row.get_cell("is_overdue")) for row in table.page}
+        cells = {row.record.name: str(row.get_cell("is_overdue")) for row in table.rows}
         self.assertEqual(len(cells), Project.objects.count())
+        # Ten a page (overdue first); the rest a page further on and in the downloads.
+        self.assertEqual(len(table.page.object_list), 10)
+        self.assertEqual(table.paginator.count, Project.objects.count())
         self.assertIn("badge-overdue", cells[self.late_project.name])
         self.assertEqual(cells[self.done_project.name], "否")
         self.assertEqual(cells[self.future_project.name], "否")
@@ -360,8 +363,9 @@ class QueryCountTests(DashboardTestCase):
     # and their count, projects and complaints (4) and complaint figures (1). The "needs
     # attention" panel: the viewer's profile (no unit: no panel); the editor's profile, the
     # items' counts by kind and severity and the first ten (2); the administrator's 2 (every
-    # unit: no profile).
-    EXPECTED = {"viewer": 23, "editor_a": 25, "manager": 24}
+    # unit: no profile), whose counts give the overview its number of overdue tasks (one
+    # query fewer).
+    EXPECTED = {"viewer": 23, "editor_a": 25, "manager": 23}
 
     def assert_counts(self):
         for user in self.roles:
@@ -404,6 +408,9 @@ class QueryCountTests(DashboardTestCase):
     def test_it_pins_the_queries_with_hundreds_more_rows(self):
         self.add_many()
         self.assert_counts()
+        # The overview counts the city's overdue tasks for everybody: an administrator's from
+        # the panel's counts, a unit's editor's by a count of its own.
+        self.assertEqual(self.page(self.editor_a).context["overdue"].tasks.total, 301)
         response = self.page(self.administrator)
         self.assertEqual(response.context["overdue"].tasks.total, 301)
         self.assertEqual(len(response.context["overdue"].tasks.rows), 10)

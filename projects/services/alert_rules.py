@@ -3,8 +3,11 @@ of item. The daily digests iterate them whole; the dashboard counts them and rea
 urgent few; the "needs attention" list pages through them: all in the database, so that the
 rules live here once and a city's tens of thousands of items are never read to show ten.
 
-Every queryset yields rows of the same columns (``COLUMNS``), so that they combine into one
-``UNION ALL`` ordered as every list of items is: overdue first, then worsened, then due soon;
+A rule gives its rows and the expressions of their columns; ``by_kind`` selects the columns
+asked for (every one, ``COLUMNS``, to list the items; ``COUNTED`` to count them without the
+joins of labels and units). Every queryset yields rows of the same columns, so that they
+combine into one ``UNION ALL`` ordered as every list of items is: overdue first, then
+worsened, then due soon;
 within each, by the day (due, else judged or received; a channel never patrolled first), the
 kind, the label.
 
@@ -145,10 +148,6 @@ def _columns(kind, **values):
     return defaults
 
 
-def _finish(rows, columns):
-    return rows.annotate(**columns).values(*COLUMNS).order_by()
-
-
 def _unit(path):
     """The responsible unit's columns, read through the foreign key ``path``."""
     return {
@@ -166,19 +165,14 @@ def tasks(today, horizon):
         .exclude(status=Task.Status.DONE)
         .filter(item_due__lte=horizon)
     )
-    return _finish(
-        rows,
-        _columns(
-            Kind.TASK,
-            **_timing("item_due", today),
-            item_day=F("item_due"),
-            item_label=Concat(
-                "plan__channel__name", Value(" · "), "content", output_field=CharField()
-            ),
-            item_channel=F("plan__channel_id"),
-            **_unit("lead_unit"),
-            item_key=F("pk"),
-        ),
+    return rows, _columns(
+        Kind.TASK,
+        **_timing("item_due", today),
+        item_day=F("item_due"),
+        item_label=Concat("plan__channel__name", Value(" · "), "content", output_field=CharField()),
+        item_channel=F("plan__channel_id"),
+        **_unit("lead_unit"),
+        item_key=F("pk"),
     )
 
 
@@ -190,18 +184,15 @@ def complaints(today, horizon):
     """A complaint still to be worked on (发现 or 调配) whose deadline has passed or falls by
     ``horizon`` → its assigned unit."""
     rows = Complaint.objects.filter(stage__in=OPEN_WORK_STAGES, deadline__lte=horizon)
-    return _finish(
-        rows,
-        _columns(
-            Kind.COMPLAINT,
-            **_timing("deadline", today),
-            item_due=F("deadline"),
-            item_day=F("deadline"),
-            item_label=_complaint_label(),
-            item_complaint=F("pk"),
-            **_unit("assigned_unit"),
-            item_key=F("pk"),
-        ),
+    return rows, _columns(
+        Kind.COMPLAINT,
+        **_timing("deadline", today),
+        item_due=F("deadline"),
+        item_day=F("deadline"),
+        item_label=_complaint_label(),
+        item_complaint=F("pk"),
+        **_unit("assigned_unit"),
+        item_key=F("pk"),
     )
 
 
@@ -214,19 +205,16 @@ def dispatches(today, horizon):
         received_at__lt=day_start(today - datetime.timedelta(days=1)),
     )
     due = _local_date(_plus_days(F("received_at"), Value(1)))
-    return _finish(
-        rows,
-        _columns(
-            Kind.DISPATCH,
-            item_severity=Value(Severity.OVERDUE.value, output_field=CharField()),
-            item_severity_rank=Value(SEVERITY_RANK[Severity.OVERDUE], output_field=IntegerField()),
-            item_due=due,
-            item_day=due,
-            item_since=_local_date(F("received_at")),
-            item_label=_complaint_label(),
-            item_complaint=F("pk"),
-            item_key=F("pk"),
-        ),
+    return rows, _columns(
+        Kind.DISPATCH,
+        item_severity=Value(Severity.OVERDUE.value, output_field=CharField()),
+        item_severity_rank=Value(SEVERITY_RANK[Severity.OVERDUE], output_field=IntegerField()),
+        item_due=due,
+        item_day=due,
+        item_since=_local_date(F("received_at")),
+        item_label=_complaint_label(),
+        item_complaint=F("pk"),
+        item_key=F("pk"),
     )
 
 
@@ -262,22 +250,19 @@ def grades(today, horizon):
         .exclude(latest_rounds=F("previous_rounds"))
     )
     judged = _local_date(Subquery(judgements.values("computed_at")[:1]))
-    return _finish(
-        rows,
-        _columns(
-            Kind.GRADE,
-            item_severity=Value(Severity.WORSENED.value, output_field=CharField()),
-            item_severity_rank=Value(SEVERITY_RANK[Severity.WORSENED], output_field=IntegerField()),
-            item_due=_null(DateField()),
-            item_day=judged,
-            item_since=judged,
-            item_label=F("name"),
-            item_channel=F("pk"),
-            **_unit("maintaining_unit"),
-            item_previous_grade=Subquery(judgements.values("grade")[1:2]),
-            item_latest_grade=Subquery(judgements.values("grade")[:1]),
-            item_key=F("pk"),
-        ),
+    return rows, _columns(
+        Kind.GRADE,
+        item_severity=Value(Severity.WORSENED.value, output_field=CharField()),
+        item_severity_rank=Value(SEVERITY_RANK[Severity.WORSENED], output_field=IntegerField()),
+        item_due=_null(DateField()),
+        item_day=judged,
+        item_since=judged,
+        item_label=F("name"),
+        item_channel=F("pk"),
+        **_unit("maintaining_unit"),
+        item_previous_grade=Subquery(judgements.values("grade")[1:2]),
+        item_latest_grade=Subquery(judgements.values("grade")[:1]),
+        item_key=F("pk"),
     )
 
 
@@ -298,28 +283,23 @@ def patrols(today, horizon):
         .annotate(next_patrol=_plus_days(F("last_patrolled_at"), F("interval")))
     )
     due = _local_date(F("next_patrol"))
-    return _finish(
-        rows,
-        _columns(
-            Kind.PATROL,
-            item_severity=Value(Severity.OVERDUE.value, output_field=CharField()),
-            item_severity_rank=Value(SEVERITY_RANK[Severity.OVERDUE], output_field=IntegerField()),
-            item_due=due,
-            item_day=Coalesce(due, Value(EARLIEST), output_field=DateField()),
-            item_since=_local_date(F("last_patrolled_at")),
-            item_label=Concat(
-                "channel__name", Value(" · "), "post__name", output_field=CharField()
-            ),
-            item_channel=F("channel_id"),
-            item_station=F("post__station_id"),
-            **_unit("post__station"),
-            item_interval_days=F("interval"),
-            item_key=F("pk"),
-        ),
+    return rows, _columns(
+        Kind.PATROL,
+        item_severity=Value(Severity.OVERDUE.value, output_field=CharField()),
+        item_severity_rank=Value(SEVERITY_RANK[Severity.OVERDUE], output_field=IntegerField()),
+        item_due=due,
+        item_day=Coalesce(due, Value(EARLIEST), output_field=DateField()),
+        item_since=_local_date(F("last_patrolled_at")),
+        item_label=Concat("channel__name", Value(" · "), "post__name", output_field=CharField()),
+        item_channel=F("channel_id"),
+        item_station=F("post__station_id"),
+        **_unit("post__station"),
+        item_interval_days=F("interval"),
+        item_key=F("pk"),
     )
 
 
-# name → (kind, the queryset of its rows for (today, horizon)).
+# name → (kind, the rule: (today, horizon) → (its rows, the expressions of their columns)).
 RULES = {
     "tasks": (Kind.TASK, tasks),
     "complaints": (Kind.COMPLAINT, complaints),
@@ -327,30 +307,40 @@ RULES = {
     "grades": (Kind.GRADE, grades),
     "patrols": (Kind.PATROL, patrols),
 }
+# The columns ``counts`` reads: what counting needs, not the labels and units (their joins).
+COUNTED = ("item_kind", "item_severity")
 
 
 def horizon_of(today, days_ahead):
     return today + datetime.timedelta(days=days_ahead)
 
 
-def by_kind(today, days_ahead, unit=None, kinds=None, severity=None):
+def by_kind(today, days_ahead, unit=None, kinds=None, severity=None, columns=COLUMNS):
     """{rule name: queryset of its rows} for ``today`` looking ``days_ahead`` days ahead, with
     ``unit`` (a ResponsibleUnit or its pk) only that unit's (the administrators' dispatches are
-    nobody's unit), optionally only ``kinds`` and only items of ``severity``."""
+    nobody's unit), optionally only ``kinds`` and only items of ``severity``; each row holds
+    ``columns`` (``COLUMNS``; ``COUNTED`` to count them), no column computed that is not
+    selected or filtered on."""
     horizon = horizon_of(today, days_ahead)
     unit_id = getattr(unit, "pk", unit)
+    needed = set(columns)
+    if unit_id is not None:
+        needed.add("item_unit")
+    if severity:
+        needed.add("item_severity")
     querysets = {}
     for name, (kind, rule) in RULES.items():
         if kinds and kind not in kinds:
             continue
         if unit_id is not None and kind == Kind.DISPATCH:
             continue
-        rows = rule(today, horizon)
+        rows, expressions = rule(today, horizon)
+        rows = rows.annotate(**{key: value for key, value in expressions.items() if key in needed})
         if unit_id is not None:
             rows = rows.filter(item_unit=unit_id)
         if severity:
             rows = rows.filter(item_severity=severity)
-        querysets[name] = rows
+        querysets[name] = rows.values(*columns).order_by()
     return querysets
 
 
@@ -373,16 +363,24 @@ def combined(querysets, first=None):
 
 def counts(querysets):
     """{(kind, severity): number of items}, counted in the database over the rows of
-    ``querysets``, which select only their kind and severity for it. One query."""
-    parts = [rows.values("item_kind", "item_severity") for rows in querysets.values()]
+    ``querysets`` (``by_kind(…, columns=COUNTED)``'s values): each kind's rows counted by
+    severity as they are read (no grouping of a city's items by their texts). One query."""
+    parts = []
+    params = []
+    for rows in querysets.values():
+        sql, part_params = rows.query.sql_with_params()
+        numbers = ", ".join(
+            f"COUNT(*) FILTER (WHERE item_severity = '{severity}')" for severity in Severity.values
+        )
+        parts.append(f"SELECT MIN(item_kind), {numbers} FROM ({sql}) items")
+        params.extend(part_params)
     if not parts:
         return {}
-    together = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    sql, params = together.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT item_kind, item_severity, COUNT(*) "
-            f"FROM ({sql}) items GROUP BY item_kind, item_severity",
-            params,
-        )
-        return {(kind, severity): number for kind, severity, number in cursor.fetchall()}
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {
+            (kind, severity): number
+            for kind, *numbers in cursor.fetchall()
+            for severity, number in zip(Severity.values, numbers, strict=True)
+            if number
+        }

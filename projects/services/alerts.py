@@ -33,6 +33,7 @@ from django.utils.translation import gettext, ngettext
 from projects.core.links import first_path
 from projects.models import Judgement, ResponsibleUnit
 from projects.services.alert_rules import (
+    COUNTED,
     KIND_ORDER,
     SEVERITY_RANK,
     Kind,
@@ -256,20 +257,22 @@ def needs_attention(today=None, days_ahead=None, unit=None):
 
 
 class ItemRows:
-    """The items of ``querysets`` (``alert_rules.by_kind``'s) as a sequence a paginated table
-    reads a page of at a time: its length is counted in the database (one query, once), a
-    slice reads those rows alone, in the order of every list (one query)."""
+    """The items ``alert_rules.by_kind(today, days_ahead, **selection)`` selects, as a sequence
+    a paginated table reads a page of at a time: its length is counted in the database (one
+    query, once, over the counted columns alone), a slice reads those rows alone, in the order
+    of every list (one query)."""
 
-    def __init__(self, querysets, today):
-        self.querysets = querysets
+    def __init__(self, today, days_ahead, **selection):
         self.today = today
+        self.querysets = by_kind(today, days_ahead, **selection)
+        self.counted = by_kind(today, days_ahead, columns=COUNTED, **selection)
         self._counts = None
 
     @property
     def counts(self):
         """{(kind, severity): number}."""
         if self._counts is None:
-            self._counts = counts(self.querysets)
+            self._counts = counts(self.counted)
         return self._counts
 
     def __len__(self):

@@ -67,19 +67,20 @@ def black_odorous_counts(condition_counts):
     return [by_value[value] for value in BLACK_ODOROUS if value in by_value]
 
 
-def overdue_tasks(limit=LIMIT, today=None):
+def overdue_tasks(limit=LIMIT, today=None, total=None):
     """The plan tasks past their (extended) deadline and not completed, the longest overdue
     first, with their channel and lead unit: at most ``limit`` and the number in all. Tasks
     have no list page of their own; each names its channel, whose page shows its progress.
-    Two queries: the count, and the first ones (a count beside every row would make the
-    database join and count all of a city's overdue tasks to return ten)."""
+    Two queries: the count (none when the caller knows it: ``total``), and the first ones (a
+    count beside every row would make the database join and count all of a city's overdue
+    tasks to return ten)."""
     overdue = Task.objects.overdue(today)
     rows = list(
         overdue.select_related("plan__channel", "lead_unit").order_by("effective_deadline", "pk")[
             :limit
         ]
     )
-    return Names(rows, overdue.count())
+    return Names(rows, overdue.count() if total is None else total)
 
 
 @dataclass
@@ -89,13 +90,14 @@ class Overdue:
     complaints: int
 
 
-def overdue(today=None):
-    """What is overdue today: the tasks (``overdue_tasks``), how many projects are past their
-    planned end and neither completed nor cancelled, how many complaints are past their
-    deadline and not handled. Four queries."""
+def overdue(today=None, tasks=None):
+    """What is overdue today: the tasks (``overdue_tasks``; ``tasks``: their number, when the
+    caller has counted them), how many projects are past their planned end and neither
+    completed nor cancelled, how many complaints are past their deadline and not handled. Four
+    queries, three with ``tasks``."""
     today = today or timezone.localdate()
     return Overdue(
-        tasks=overdue_tasks(today=today),
+        tasks=overdue_tasks(today=today, total=tasks),
         projects=Project.objects.with_progress(today).filter(is_overdue=True).count(),
         complaints=Complaint.objects.filter(overdue_q(today)).count(),
     )

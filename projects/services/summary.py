@@ -24,8 +24,8 @@ from projects.models import (
     PumpingStation,
     Stream,
 )
-from projects.services.alert_rules import Kind, Severity, by_kind, combined, counts
-from projects.services.alerts import item_of
+from projects.services.alert_rules import Kind, Severity
+from projects.services.alerts import ItemRows
 from projects.services.queries import as_listed
 from projects.services.totals import Total, blank_reason
 
@@ -214,15 +214,16 @@ def attention(user, today=None, first=LIMIT):
         return None
     today = today or timezone.localdate()
     days_ahead = settings.ALERT_DAYS_AHEAD
-    querysets = by_kind(today, days_ahead, unit=scope.unit)
-    numbers = counts(querysets)
-    total = sum(numbers.values())
-    items = [item_of(row, today) for row in combined(querysets, first=first)]
+    rows = ItemRows(today, days_ahead, unit=scope.unit)
+    numbers = rows.counts
+    total = len(rows)
+    items = rows[:first]
     return {
         "unit": scope.unit,
         "all_units": scope.all_units,
         "days_ahead": days_ahead,
         "kinds": kind_counts(numbers),
+        "numbers": numbers,
         "total": total,
         "items": items,
         "more": total - len(items),

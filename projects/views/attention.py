@@ -10,7 +10,6 @@ from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 
 from projects.forms.attention import AttentionFilterForm
-from projects.services.alert_rules import by_kind
 from projects.services.alerts import ItemRows
 from projects.services.summary import attention_scope, kind_counts
 from projects.tables.attention import AttentionTable
@@ -43,14 +42,13 @@ class AttentionListView(LoginRequiredMixin, SingleTableMixin, TemplateView):
             form = self.get_form()
             kind = form.choice("kind")
             today = timezone.localdate()
-            querysets = by_kind(
+            self._rows = ItemRows(
                 today,
                 settings.ALERT_DAYS_AHEAD,
                 unit=self.scope.unit,
                 kinds=[kind] if kind else None,
                 severity=form.choice("severity"),
             )
-            self._rows = ItemRows(querysets, today)
         return self._rows
 
     def get_table(self, **kwargs):
