@@ -2,7 +2,7 @@
 serving chiefs, the register's figures) and recording an inspection with its photos."""
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.utils import timezone
 
 from projects.models import ChiefAssignment, ChiefInspection, Photo, RiverChief
@@ -19,7 +19,7 @@ def chief_terms(chief, today=None):
         ChiefAssignment.objects.filter(chief=chief)
         .with_inspection(today)
         .select_related("channel")
-        .order_by("term_end", "-term_start", "pk")
+        .order_by(F("term_end").desc(nulls_first=True), "-term_start", "pk")
     )
 
 
