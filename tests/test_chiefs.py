@@ -374,6 +374,23 @@ class RecordInspectionTests(ChiefTestCase):
             **changes,
         }
 
+    def test_the_form_costs_the_same_queries_with_more_channels(self):
+        self.client.force_login(self.administrator)
+        self.client.get(self.url)
+        # Session, user, 2 permission queries, the chief, whether they hold a channel, the
+        # channel options.
+        with self.assertNumQueries(7):
+            page = self.client.get(self.url)
+        self.assertContains(page, 'type="date"')
+        channels = Channel.objects.bulk_create(Channel(name=f"加测渠{i:02d}") for i in range(30))
+        ChiefAssignment.objects.bulk_create(
+            ChiefAssignment(chief=self.chief, channel=c, level=Level.VILLAGE, term_start=self.today)
+            for c in channels
+        )
+        with self.assertNumQueries(7):
+            page = self.client.get(self.url)
+        self.assertContains(page, "加测渠29")
+
     def test_only_those_allowed_to_add_inspections_may_record(self):
         for user in (self.viewer, self.editor_a):
             self.client.force_login(user)
