@@ -8,13 +8,27 @@ own random generator, seeded by the seed and the table's name.
 
 The base (factor 1) is one hundredth of the "100× district" of the scale issue: 90 channels
 with plans, 900 tasks, 45 projects × 12 monthly reports, 9,000 samples at 18 points, 450 pipe
-segments with 1,830 defects, 900 patrol records, 180 complaints and about 9 assessments.
+segments with 1,830 defects, 900 patrol records, 180 complaints, about 9 assessments and
+(``generate_chief_rows``) 111 river chiefs with 270 terms and 900 inspections.
 """
 
 import datetime
 import json
 import math
 import random
+from importlib.util import module_from_spec, spec_from_file_location
+from pathlib import Path
+
+
+def _sibling(name):
+    """A module beside this one, whether this runs from a script or is loaded by its path."""
+    spec = spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+generate_chief_rows = _sibling("generate_chief_rows")
 
 # Per factor 1. Derived counts (reports, samples, defects …) follow from these below.
 BASE = {
@@ -99,6 +113,7 @@ def plan_sizes(factor):
         "complaints": count(BASE["complaints"], factor),
         "assessments": assessments,
         "deductions": assessments * DEDUCTIONS_PER_ASSESSMENT,
+        **generate_chief_rows.sizes(channels),
     }
 
 
@@ -470,3 +485,4 @@ def tables(sizes, seed, anchor, defect_codes=None, items=None):
             for k in range(DEDUCTIONS_PER_ASSESSMENT)
         ),
     )
+    yield from generate_chief_rows.tables(n["channels"], rng, anchor, stamp)

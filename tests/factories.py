@@ -173,3 +173,22 @@ def add_operations_records(channel, station_unit=None, pumping_station=None):
         caption="东渠漂浮物",
     )
     return {"post": post, "record": record, "complaint": complaint, "assessment": assessment}
+
+
+def add_chief_records(channel):
+    """A town-level river chief of ``channel`` since 2018 with one inspection: a row of every
+    river-chief model. Returns the chief."""
+    from projects.models import ChiefAssignment, ChiefInspection, RiverChief
+
+    chief = RiverChief.objects.create(name="东河长", position="镇党委书记", phone="0756-2123456")
+    ChiefAssignment.objects.create(
+        chief=chief, channel=channel, level="town", term_start=datetime.date(2018, 1, 1)
+    )
+    ChiefInspection.objects.create(
+        chief=chief,
+        channel=channel,
+        inspected_on=datetime.date(2018, 6, 1),
+        duration_minutes=60,
+        problems_found="东段排口有污水直排",
+    )
+    return chief

@@ -42,6 +42,7 @@ from projects.services.exports import CleanTableExport, Percent, plain
 from projects.tables.works import ProjectTable
 from projects.views.base import ListPage, TablesMixin
 from tests.factories import (
+    add_chief_records,
     add_operations_records,
     add_sewer_records,
     add_water_records,
@@ -152,6 +153,7 @@ class ExportTestCase(TestCase):
         )
         add_sewer_records()
         add_water_records(zaobei)
+        add_chief_records(zaobei)
         post = records["post"]
         post.phone = "07562212345"
         post.save()

@@ -34,6 +34,9 @@ Environment variables:
                     600 s while its data is unchanged; files are deleted after 7 days.
     ALERTS_SEND_AT  "HH:MM": Celery beat queues the alert digests daily then (default: off).
     PATROL_INTERVAL_DAYS  how often each channel of a patrol post must be patrolled (default 7).
+    CHIEF_INSPECTION_DAYS_DISTRICT, CHIEF_INSPECTION_DAYS_TOWN, CHIEF_INSPECTION_DAYS_VILLAGE
+                    how often a river chief of each level must inspect each channel (default
+                    30, 10 and 7 days).
     ALERT_DAYS_AHEAD      how many days ahead the alerts look for deadlines (default 7).
     EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
     EMAIL_USE_TLS, DEFAULT_FROM_EMAIL   how the alert digests are sent (default: printed to
@@ -381,6 +384,15 @@ SEWER_SCORING_OPTIONS = env_list("SEWER_SCORING_OPTIONS")
 # A channel of a patrol post not patrolled for this many days shows as unpatrolled (a post may
 # set its own interval).
 PATROL_INTERVAL_DAYS = int(os.environ.get("PATROL_INTERVAL_DAYS", "7"))
+
+# How often a river chief of each level must inspect each of their channels (days): district
+# chiefs monthly, town (street) chiefs every ten days, village chiefs weekly. A serving chief
+# who has not inspected a channel within it is flagged as having missed an inspection.
+CHIEF_INSPECTION_DAYS = {
+    "district": int(os.environ.get("CHIEF_INSPECTION_DAYS_DISTRICT", "30")),
+    "town": int(os.environ.get("CHIEF_INSPECTION_DAYS_TOWN", "10")),
+    "village": int(os.environ.get("CHIEF_INSPECTION_DAYS_VILLAGE", "7")),
+}
 
 # The alert digest lists deadlines that fall within this many days.
 ALERT_DAYS_AHEAD = int(os.environ.get("ALERT_DAYS_AHEAD", "7"))

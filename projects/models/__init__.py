@@ -4,6 +4,7 @@ from projects.models.accounts import Profile
 from projects.models.assessment import AssessmentItem, Deduction, MonthlyAssessment
 from projects.models.base import SourceParagraph
 from projects.models.channels import Channel
+from projects.models.chiefs import ChiefAssignment, ChiefInspection, RiverChief
 from projects.models.complaints import Complaint, ComplaintStep
 from projects.models.imports import ImportBatch
 from projects.models.interception import InterceptionBatch, VillageWork
@@ -27,6 +28,8 @@ __all__ = [
     "PatrolRecord",
     "Photo",
     "Channel",
+    "ChiefAssignment",
+    "ChiefInspection",
     "Defect",
     "DefectCode",
     "ImportBatch",
@@ -47,6 +50,7 @@ __all__ = [
     "PumpingStation",
     "Responsibility",
     "ResponsibleUnit",
+    "RiverChief",
     "Sample",
     "SamplingPoint",
     "SegmentScore",

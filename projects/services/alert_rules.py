@@ -12,7 +12,8 @@ within each, by the day (due, else judged or received; a channel never patrolled
 kind, the label.
 
 Days are counted in the site's time zone: a complaint received on a day is due to be
-dispatched the day after; a patrol is due the post's interval after the day of the last one."""
+dispatched the day after; a patrol is due the post's interval after the day of the last one; a
+river chief's inspection is due their level's interval after the last one of the term."""
 
 import datetime
 
@@ -39,7 +40,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from projects.core.months import day_start
-from projects.models import Channel, Complaint, Judgement, Task
+from projects.models import Channel, ChiefAssignment, Complaint, Judgement, Task
 from projects.models.complaints import OPEN_WORK_STAGES
 from projects.models.patrols import PostChannelPatrol
 
@@ -50,6 +51,7 @@ class Kind(models.TextChoices):
     DISPATCH = "dispatch", pgettext_lazy("alert kind", "To dispatch")
     GRADE = "grade", pgettext_lazy("alert kind", "Water quality")
     PATROL = "patrol", pgettext_lazy("alert kind", "Patrol")
+    CHIEF_INSPECTION = "chief_inspection", pgettext_lazy("alert kind", "River chief inspection")
 
 
 class Severity(models.TextChoices):
@@ -78,6 +80,7 @@ COLUMNS = (
     "item_channel",  # the channel's pk (tasks, grades, patrols)
     "item_complaint",  # the complaint's pk (complaints, dispatches)
     "item_station",  # the patrol post's station (patrols)
+    "item_chief",  # the river chief's pk (river chief inspections)
     "item_unit",  # the responsible unit's pk; None: the administrators'
     "item_unit_name",
     "item_unit_kind",
@@ -137,6 +140,7 @@ def _columns(kind, **values):
         "item_channel": _null(IntegerField()),
         "item_complaint": _null(IntegerField()),
         "item_station": _null(IntegerField()),
+        "item_chief": _null(IntegerField()),
         "item_unit": _null(IntegerField()),
         "item_unit_name": _null(CharField()),
         "item_unit_kind": _null(CharField()),
@@ -299,6 +303,29 @@ def patrols(today, horizon):
     )
 
 
+def chief_inspections(today, horizon):
+    """A serving river chief who has not inspected one of their channels within their level's
+    frequency (the ``CHIEF_INSPECTION_DAYS`` setting), counted from the last inspection of the
+    term or, when none, from the term's start: inspected on or after today − interval is in
+    time → the channel's maintaining unit. A filter over the terms, each term's latest
+    inspection read from the index of the inspections (``ChiefAssignment.objects.missed``)."""
+    rows = ChiefAssignment.objects.missed(today).with_inspection(today)
+    return rows, _columns(
+        Kind.CHIEF_INSPECTION,
+        item_severity=Value(Severity.OVERDUE.value, output_field=CharField()),
+        item_severity_rank=Value(SEVERITY_RANK[Severity.OVERDUE], output_field=IntegerField()),
+        item_due=F("due_on"),
+        item_day=F("due_on"),
+        item_since=F("last_inspected_on"),
+        item_label=Concat("channel__name", Value(" · "), "chief__name", output_field=CharField()),
+        item_channel=F("channel_id"),
+        item_chief=F("chief_id"),
+        **_unit("channel__maintaining_unit"),
+        item_interval_days=F("interval_days"),
+        item_key=F("pk"),
+    )
+
+
 # name → (kind, the rule: (today, horizon) → (its rows, the expressions of their columns)).
 RULES = {
     "tasks": (Kind.TASK, tasks),
@@ -306,6 +333,7 @@ RULES = {
     "dispatches": (Kind.DISPATCH, dispatches),
     "grades": (Kind.GRADE, grades),
     "patrols": (Kind.PATROL, patrols),
+    "chief_inspections": (Kind.CHIEF_INSPECTION, chief_inspections),
 }
 # The columns ``counts`` reads: what counting needs, not the labels and units (their joins).
 COUNTED = ("item_kind", "item_severity")

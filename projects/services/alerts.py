@@ -13,7 +13,10 @@ For a day ``today`` and a look-ahead of ``days_ahead`` days (the ``ALERT_DAYS_AH
 - a channel whose latest black-odour judgement is worse than the one before it (clear <
   light < severe) → its maintaining unit;
 - a channel of an active patrol post not patrolled by it within the post's interval (counted
-  in whole days) → the post's station.
+  in whole days) → the post's station;
+- a serving river chief who has not inspected one of their channels within their level's
+  frequency (``CHIEF_INSPECTION_DAYS``), counted from the term's start when never →
+  the channel's maintaining unit.
 
 The rules are querysets (``projects.services.alert_rules``, one per kind): the digest reads
 them whole, the dashboard counts them and reads the first few, the "needs attention" list pages
@@ -125,6 +128,21 @@ class Item:
                 "latest": Judgement.Grade(self.latest_grade).label,
                 "date": _date(self.since),
             }
+        if self.kind == Kind.CHIEF_INSPECTION:
+            values = {"date": _date(self.since), "days": self.interval_days}
+            if self.since is None:
+                text = ngettext(
+                    "Not inspected this term; required every %(days)d day",
+                    "Not inspected this term; required every %(days)d days",
+                    values["days"],
+                )
+            else:
+                text = ngettext(
+                    "Last inspected %(date)s; required every %(days)d day",
+                    "Last inspected %(date)s; required every %(days)d days",
+                    values["days"],
+                )
+            return text % values
         if self.kind == Kind.PATROL:
             values = {"date": _date(self.since), "days": self.interval_days}
             if self.since is None:
@@ -200,6 +218,11 @@ def item_of(row, today):
     elif kind == Kind.GRADE:
         link = first_path(("projects:channel-detail", [channel]))
         link = f"{link}#water-quality" if link else None
+    elif kind == Kind.CHIEF_INSPECTION:
+        link = first_path(
+            ("projects:chief-detail", [row["item_chief"]]),
+            ("projects:channel-detail", [channel]),
+        )
     else:
         link = first_path(
             ("projects:station-detail", [row["item_station"]]),

@@ -17,6 +17,7 @@ from projects.models import (
     Task,
 )
 from projects.services.access import scope_of
+from projects.services.chiefs import channel_chiefs
 from projects.services.complaint_queries import channel_complaints, complaints_of
 from projects.services.water_quality import channel_water_quality
 from projects.tables.channels import ChannelTable
@@ -158,6 +159,7 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
         context["plan"] = plan
         context["water"] = channel_water_quality(channel)
         context["patrol_posts"] = channel_patrol_posts(channel)
+        context["channel_chiefs"] = channel_chiefs(channel)
         context["complaints"], context["complaint_count"] = channel_complaints(channel)
         context["complaint_list_url"] = f"{reverse('projects:complaint-list')}?channel={channel.pk}"
         context["latest"] = {}

@@ -1,0 +1,258 @@
+"""River chiefs (河长): who answers for a channel at each level, over which term, and their
+inspections of it (巡河). Each level must inspect at its own frequency (the
+``CHIEF_INSPECTION_DAYS`` setting); a serving chief who has not inspected a channel within it is
+flagged "missed" (``ChiefAssignmentQuerySet.with_inspection``)."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from projects.core.event_times import validate_date_in_range
+
+# A Chinese mobile or landline number, loosely: digits, spaces, hyphens and a leading +
+# (13800000000, 0756-2123456, +86 138 0000 0000), with at least five digits.
+validate_phone = RegexValidator(
+    r"^\+?(?=(?:\D*\d){5})[\d -]{5,30}$",
+    _("Enter a phone number: digits, spaces and hyphens, with a leading + if needed."),
+    code="phone",
+)
+
+
+class Level(models.TextChoices):
+    """The three levels of the river-chief system and the key of each in
+    ``CHIEF_INSPECTION_DAYS``."""
+
+    DISTRICT = "district", _("District level")
+    TOWN = "town", _("Town or street level")
+    VILLAGE = "village", _("Village level")
+
+
+def inspection_days(level):
+    """How often (days) a chief of ``level`` must inspect each of their channels."""
+    return settings.CHIEF_INSPECTION_DAYS[level]
+
+
+class RiverChief(models.Model):
+    """A river chief: a named official answering for channels (``ChiefAssignment``)."""
+
+    name = models.CharField(_("name"), max_length=50)
+    position = models.CharField(_("official position"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("river chief")
+        verbose_name_plural = _("river chiefs")
+
+    def __str__(self):
+        return f"{self.name}（{self.position}）" if self.position else self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:chief-detail", args=[self.pk])
+
+
+class ChiefAssignmentQuerySet(models.QuerySet):
+    def serving(self, today):
+        """Terms that have begun by ``today`` and not ended before it."""
+        return self.filter(_serving(today))
+
+    def with_inspection(self, today):
+        """Each term with ``last_inspected_on`` (the chief's latest inspection of the channel
+        since the term began; None: never), ``interval_days`` (its level's frequency),
+        ``due_on`` (the day the next inspection was due: the last one's, else the term's start,
+        plus the interval) and ``missed`` (serving, and ``due_on`` before ``today``)."""
+        last = ChiefInspection.objects.filter(
+            chief=OuterRef("chief_id"),
+            channel=OuterRef("channel_id"),
+            inspected_on__gte=OuterRef("term_start"),
+        ).order_by("-inspected_on")
+        interval = Case(
+            *[When(level=level, then=Value(inspection_days(level))) for level in Level.values],
+            output_field=IntegerField(),
+        )
+        rows = self.annotate(
+            last_inspected_on=Subquery(last.values("inspected_on")[:1]),
+            interval_days=interval,
+        )
+        # The next inspection was due the interval after the last (the term's start when none).
+        after = ExpressionWrapper(
+            F("interval_days") * Value(datetime.timedelta(days=1)), output_field=DurationField()
+        )
+        due = ExpressionWrapper(
+            Coalesce("last_inspected_on", "term_start") + after, output_field=DateTimeField()
+        )
+        return rows.annotate(
+            due_on=Cast(due, DateField()),
+            missed=Case(
+                When(_missed(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+
+    def missed(self, today):
+        """Serving terms whose chief has not inspected the channel in time, found without
+        computing any due date: begun before today − interval, and no inspection since."""
+        return self.filter(_missed(today))
+
+
+def _serving(today):
+    return Q(term_start__lte=today) & (Q(term_end__isnull=True) | Q(term_end__gte=today))
+
+
+def _missed(today):
+    """Serving, and not inspected on or after today − the level's interval (a term begun
+    before then and not inspected since): the same as "the last inspection of the term, else
+    its start, plus the interval, is before today", read from the inspections' index."""
+    late = Q()
+    for level in Level.values:
+        since = today - datetime.timedelta(days=inspection_days(level))
+        inspected = ChiefInspection.objects.filter(
+            chief=OuterRef("chief_id"), channel=OuterRef("channel_id"), inspected_on__gte=since
+        )
+        late |= Q(level=level, term_start__lt=since) & ~Exists(inspected)
+    return _serving(today) & late
+
+
+class ChiefAssignment(models.Model):
+    """A chief's term on a channel at one level; ``term_end`` empty: still serving. A chief
+    may hold several channels, a channel may have several chiefs (one per level, and new ones
+    as terms end)."""
+
+    chief = models.ForeignKey(
+        RiverChief,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("river chief"),
+    )
+    channel = models.ForeignKey(
+        "Channel",
+        on_delete=models.PROTECT,
+        related_name="chief_assignments",
+        verbose_name=_("channel"),
+    )
+    level = models.CharField(_("chief level"), max_length=10, choices=Level.choices)
+    term_start = models.DateField(_("term start"), validators=[validate_date_in_range])
+    term_end = models.DateField(
+        _("term end"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text=_("Leave empty while the chief still serves."),
+    )
+
+    history = HistoricalRecords()
+
+    objects = ChiefAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["chief_id", "-term_start", "pk"]
+        verbose_name = _("river chief's term")
+        verbose_name_plural = _("river chiefs' terms")
+        indexes = [models.Index(fields=["channel", "term_end"], name="chiefterm_channel")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=F("term_start")),
+                name="chiefassignment_term_order",
+                violation_error_message=_("The term cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} · {self.get_level_display()} · {self.chief.name}"
+
+    def get_absolute_url(self):
+        return reverse("projects:chief-detail", args=[self.chief_id])
+
+    @property
+    def inspection_days(self):
+        return inspection_days(self.level)
+
+
+class ChiefInspection(models.Model):
+    """One inspection of a channel by a river chief (巡河): when, how long, what was found, with
+    photos."""
+
+    chief = models.ForeignKey(
+        RiverChief,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("river chief"),
+    )
+    channel = models.ForeignKey(
+        "Channel",
+        on_delete=models.PROTECT,
+        related_name="chief_inspections",
+        verbose_name=_("channel"),
+    )
+    inspected_on = models.DateField(
+        pgettext_lazy("river chief", "inspected on"), validators=[validate_date_in_range]
+    )
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    problems_found = models.TextField(
+        _("problems found"), blank=True, help_text=_("Leave empty when nothing was wrong.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    photos = GenericRelation("Photo", related_query_name="chief_inspection")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-inspected_on", "-pk"]
+        verbose_name = _("river chief's inspection")
+        verbose_name_plural = _("river chiefs' inspections")
+        indexes = [
+            # A chief's latest inspection of each channel (the missed flag), their page's list.
+            models.Index(
+                fields=["chief", "channel", "-inspected_on"], name="chiefinspection_latest"
+            ),
+            models.Index(fields=["chief", "-inspected_on", "-id"], name="chiefinspection_chief"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0),
+                name="chiefinspection_duration_positive",
+                violation_error_message=_("The duration must be at least one minute."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.chief.name} · {self.channel.name} · {self.inspected_on}"
+
+    def get_absolute_url(self):
+        return reverse("projects:chief-detail", args=[self.chief_id])
