@@ -10,10 +10,11 @@ from projects.core.stored_files import delete_files, follow_files
 
 
 def photo_subject_models():
-    """The records photos are attached to: measures, patrol records and complaint steps."""
-    from projects.models import ComplaintStep, Measure, PatrolRecord
+    """The records photos are attached to: measures, patrol records, complaint steps and
+    outfalls."""
+    from projects.models import ComplaintStep, Measure, Outfall, PatrolRecord
 
-    return (Measure, PatrolRecord, ComplaintStep)
+    return (Measure, PatrolRecord, ComplaintStep, Outfall)
 
 
 def attach_photos(subject, files, phase, user=None, caption=""):
