@@ -100,12 +100,14 @@ class QueryCountTests(TestCase):
         # measures; responsibilities; the latest projects, samples and patrols (each one
         # query with its total: no table is paginated, none counts); water quality: sampling
         # points, latest judgement, chart samples; measure photos; posts covering the
-        # channel; the channel's complaints (one query, total included)
-        "channel 造贝": 23,
-        "channel 105": 23,
+        # channel; the channel's complaints (one query, total included); its first outfalls
+        # (one query, total included)
+        "channel 造贝": 24,
+        "channel 105": 24,
         # channel; the latest projects, samples and patrols; sampling points, latest
-        # judgement, chart samples; posts covering the channel; the channel's complaints
-        "channel without plan": 13,
+        # judgement, chart samples; posts covering the channel; the channel's complaints; its
+        # first outfalls
+        "channel without plan": 14,
         # count, page, footer totals
         "batch list": 7,
         # batch; villages count + page; reports count + page
@@ -224,6 +226,7 @@ class ChannelPageTests(TestCase):
                 "projects",
                 "samples",
                 "patrols",
+                "outfalls",
             },
         )
         for heading in ("问题清单", "目标清单", "任务清单", "措施清单", "责任清单"):
