@@ -173,3 +173,23 @@ def add_operations_records(channel, station_unit=None, pumping_station=None):
         caption="东渠漂浮物",
     )
     return {"post": post, "record": record, "complaint": complaint, "assessment": assessment}
+
+
+def add_outfall_records(channel):
+    """A treatment plant and an outfall of ``channel`` draining to it, placed on the map: a row
+    of each outfall model, each created on its own so it has a history row. Returns the
+    outfall."""
+    from projects.models import Outfall, TreatmentPlant
+
+    plant = TreatmentPlant.objects.create(
+        name="东区污水处理厂", capacity_t_d=Decimal("50000"), current_load_t_d=Decimal("48000")
+    )
+    return Outfall.objects.create(
+        code="DQ-01",
+        channel=channel,
+        place="东渠桥下",
+        geometry={"type": "Point", "coordinates": [113.55, 22.27]},
+        kind=Outfall.Kind.COMBINED,
+        status=Outfall.Status.TO_FIX,
+        plant=plant,
+    )

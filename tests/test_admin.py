@@ -39,7 +39,12 @@ from projects.models import (
     VillageWork,
 )
 
-from .factories import add_operations_records, add_sewer_records, add_water_records
+from .factories import (
+    add_operations_records,
+    add_outfall_records,
+    add_sewer_records,
+    add_water_records,
+)
 
 
 def admin_url(model, view, *args):
@@ -186,6 +191,7 @@ class AdminTestCase(TestCase):
         add_sewer_records(cls.street)
         add_water_records(cls.channel)
         add_operations_records(cls.channel, station_unit=cls.street, pumping_station=station)
+        add_outfall_records(cls.channel)
         apps.get_model("projects", "Job").objects.create(kind="regrade", user=cls.admin)
         # Rows loaded by migrations (the defect codes) get their first history row.
         call_command("ensure_history", stdout=StringIO())
