@@ -1,7 +1,7 @@
 """A real browser: an administrator records an outfall of 造贝排洪渠 from the channel page, with
 its longitude and latitude (a latitude out of range is first refused beside its field), finds it
 in the outfall register filtered by status and on the channel page, and downloads the register
-as CSV: plain text, no HTML."""
+as CSV: plain text, no HTML. No page breaks the Content Security Policy."""
 
 from types import SimpleNamespace
 
@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from projects.models import Channel, Outfall
 from tests.browser import log_in
+from tests.test_browser_csp import RECORD_VIOLATIONS
 from tests.test_browser_editing import ensure_role_groups
 from tests.test_editing import make_role_users
 
@@ -35,6 +36,8 @@ def people(transactional_db):
 
 def test_an_administrator_records_an_outfall_and_finds_it_everywhere(live_server, page, people):
     zaobei = Channel.objects.get(name="造贝排洪渠")
+    page.add_init_script(RECORD_VIOLATIONS)
+    violations = []
     log_in(page, live_server, "manager", "manager-pass-1")
 
     page.goto(f"{live_server.url}{zaobei.get_absolute_url()}")
@@ -42,6 +45,7 @@ def test_an_administrator_records_an_outfall_and_finds_it_everywhere(live_server
     expect(section).to_contain_text("本渠尚未登记排口。")
     section.get_by_role("link", name="新增排口").click()
     page.wait_for_url(f"**/outfalls/new/?channel={zaobei.pk}")
+    violations += page.evaluate("window.__violations")
     expect(page.locator("#id_channel")).to_have_value(str(zaobei.pk))
 
     page.get_by_label("编号").fill("ZB-01")
@@ -66,6 +70,7 @@ def test_an_administrator_records_an_outfall_and_finds_it_everywhere(live_server
     expect(page.locator(".messages .message.success")).to_have_text("排口“ZB-01”已登记。")
     assert outfall.geometry == {"type": "Point", "coordinates": [113.5476, 22.2711]}
     expect(page.locator("main")).to_contain_text("113.5476, 22.2711")
+    violations += page.evaluate("window.__violations")
 
     # The register, filtered by status with its form.
     page.locator("nav.mainnav").get_by_role("link", name="排口").click()
@@ -79,6 +84,7 @@ def test_an_administrator_records_an_outfall_and_finds_it_everywhere(live_server
     expect(rows.first).to_contain_text("ZB-01")
     expect(rows.first).to_contain_text("造贝排洪渠")
     expect(rows.first.locator(".badge-fixing")).to_have_text("整治中")
+    violations += page.evaluate("window.__violations")
 
     # The download of the filtered register: plain text.
     with page.expect_download() as download:
@@ -95,3 +101,5 @@ def test_an_administrator_records_an_outfall_and_finds_it_everywhere(live_server
     section.get_by_role("link", name="本渠全部 1 个排口 →").click()
     page.wait_for_url(f"**/outfalls/?channel={zaobei.pk}")
     expect(rows).to_have_count(1)
+    violations += page.evaluate("window.__violations")
+    assert violations == [], "the pages break the Content Security Policy"
