@@ -192,3 +192,23 @@ def add_chief_records(channel):
         problems_found="东段排口有污水直排",
     )
     return chief
+
+
+def add_outfall_records(channel):
+    """A treatment plant and an outfall of ``channel`` draining to it, placed on the map: a row
+    of each outfall model, each created on its own so it has a history row. Returns the
+    outfall."""
+    from projects.models import Outfall, TreatmentPlant
+
+    plant = TreatmentPlant.objects.create(
+        name="东区污水处理厂", capacity_t_d=Decimal("50000"), current_load_t_d=Decimal("48000")
+    )
+    return Outfall.objects.create(
+        code="DQ-01",
+        channel=channel,
+        place="东渠桥下",
+        geometry={"type": "Point", "coordinates": [113.55, 22.27]},
+        kind=Outfall.Kind.COMBINED,
+        status=Outfall.Status.TO_FIX,
+        plant=plant,
+    )

@@ -42,6 +42,7 @@ from projects.models import (
 from .factories import (
     add_chief_records,
     add_operations_records,
+    add_outfall_records,
     add_sewer_records,
     add_water_records,
 )
@@ -192,6 +193,7 @@ class AdminTestCase(TestCase):
         add_water_records(cls.channel)
         add_operations_records(cls.channel, station_unit=cls.street, pumping_station=station)
         add_chief_records(cls.channel)
+        add_outfall_records(cls.channel)
         apps.get_model("projects", "Job").objects.create(kind="regrade", user=cls.admin)
         # Rows loaded by migrations (the defect codes) get their first history row.
         call_command("ensure_history", stdout=StringIO())

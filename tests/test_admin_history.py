@@ -36,7 +36,12 @@ from projects.models import (
     ResponsibleUnit,
     Task,
 )
-from tests.factories import add_operations_records, add_sewer_records, add_water_records
+from tests.factories import (
+    add_operations_records,
+    add_outfall_records,
+    add_sewer_records,
+    add_water_records,
+)
 from tests.test_admin import admin_url, form_data, inline_prefix
 
 # Already in the catalogue (projects/forms.py): the refusal every stale form shows.
@@ -469,6 +474,7 @@ class AdminRoleTests(AdminHistoryTestCase):
         add_sewer_records()  # a row of each sewer-condition model, for their pages
         add_water_records(cls.task.plan.channel)  # and of each water-quality model
         add_operations_records(cls.task.plan.channel)  # and of each daily-operations model
+        add_outfall_records(cls.task.plan.channel)  # and of each outfall model
         Job.objects.create(kind="regrade")  # and a background job
         # The article gives the plans no 责任清单 row: one of the test's own.
         cls.task.plan.responsibilities.create(unit=cls.unit, duty="日常管护")

@@ -355,7 +355,7 @@ class PageTests(ChiefTestCase):
             return 4 + 3  # count, page, the serving terms with their channels
         if url == self.chief.get_absolute_url():
             return 4 + 5  # chief; terms count + page; inspections count + page
-        return 14  # tests/test_pages.py's count for a channel without plan
+        return 15  # tests/test_pages.py's count for a channel without plan
 
 
 class RecordInspectionTests(ChiefTestCase):

@@ -44,6 +44,7 @@ from projects.views.base import ListPage, TablesMixin
 from tests.factories import (
     add_chief_records,
     add_operations_records,
+    add_outfall_records,
     add_sewer_records,
     add_water_records,
     make_users,
@@ -154,6 +155,9 @@ class ExportTestCase(TestCase):
         add_sewer_records()
         add_water_records(zaobei)
         add_chief_records(zaobei)
+        outfall = add_outfall_records(zaobei)
+        # A sampling point at the outfall: the outfall page's samples table and its downloads.
+        zaobei.sampling_points.filter(name="东1号点").update(outfall=outfall)
         post = records["post"]
         post.phone = "07562212345"
         post.save()

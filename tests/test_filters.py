@@ -22,6 +22,7 @@ LIST_PAGES = (
     "projects:patrol-list",
     "projects:complaint-board",
     "projects:complaint-list",
+    "projects:outfall-list",
 )
 
 

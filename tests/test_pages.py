@@ -101,13 +101,14 @@ class QueryCountTests(TestCase):
         # query with its total: no table is paginated, none counts); water quality: sampling
         # points, latest judgement, chart samples; measure photos; posts covering the
         # channel; the channel's complaints (one query, total included); its serving river
-        # chiefs (one query, last inspections included)
-        "channel 造贝": 24,
-        "channel 105": 24,
+        # chiefs (one query, last inspections included); its first outfalls (one query, total
+        # included)
+        "channel 造贝": 25,
+        "channel 105": 25,
         # channel; the latest projects, samples and patrols; sampling points, latest
         # judgement, chart samples; posts covering the channel; the channel's complaints; its
-        # river chiefs
-        "channel without plan": 14,
+        # river chiefs; its first outfalls
+        "channel without plan": 15,
         # count, page, footer totals
         "batch list": 7,
         # batch; villages count + page; reports count + page
@@ -226,6 +227,7 @@ class ChannelPageTests(TestCase):
                 "projects",
                 "samples",
                 "patrols",
+                "outfalls",
             },
         )
         for heading in ("问题清单", "目标清单", "任务清单", "措施清单", "责任清单"):

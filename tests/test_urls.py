@@ -35,6 +35,7 @@ from tests import (
     url_rules_complaints,
     url_rules_jobs,
     url_rules_lookups,
+    url_rules_outfalls,
     url_rules_patrols,
     url_rules_photos,
     url_rules_plans,
@@ -141,6 +142,7 @@ AREA_RULES = (
     url_rules_jobs,
     url_rules_attention,
     url_rules_chiefs,
+    url_rules_outfalls,
 )
 
 

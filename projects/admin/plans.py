@@ -299,8 +299,10 @@ class ProblemAdmin(PlanChildAdmin):
         "severity",
         "description",
         "cause",
+        "plant",
         "source",
     ]
+    autocomplete_fields = [*PlanChildAdmin.autocomplete_fields, "plant"]
 
     task_count = column("task_count", _("tasks"))
 

@@ -64,8 +64,8 @@ class SamplingPointAdmin(HistoryAdmin):
     list_filter = [("channel", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["channel"]
     search_fields = ["name", "position", "channel__name"]
-    autocomplete_fields = ["channel"]
-    fields = ["channel", "name", "position", "chainage_m", "sequence"]
+    autocomplete_fields = ["channel", "outfall"]
+    fields = ["channel", "name", "position", "chainage_m", "sequence", "outfall"]
     inlines = [SampleInline]
 
     sample_count = column("sample_count", _("samples"))

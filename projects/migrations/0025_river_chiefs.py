@@ -12,7 +12,7 @@ from projects.core.roles import sync_groups as sync_roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0023_task_deadline_index_covers"),
+        ("projects", "0024_outfalls"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,6 +9,7 @@ from projects.models.complaints import Complaint, ComplaintStep
 from projects.models.imports import ImportBatch
 from projects.models.interception import InterceptionBatch, VillageWork
 from projects.models.jobs import Job
+from projects.models.outfalls import Outfall, TreatmentPlant
 from projects.models.patrols import PatrolPost, PatrolRecord
 from projects.models.photos import Photo
 from projects.models.pipes import PipeConstructionBatch, PipeSurveyCampaign, PumpingStation
@@ -38,6 +39,7 @@ __all__ = [
     "Job",
     "Judgement",
     "Measure",
+    "Outfall",
     "PipeConstructionBatch",
     "PipeSegment",
     "PipeSurveyCampaign",
@@ -59,5 +61,6 @@ __all__ = [
     "Target",
     "Task",
     "Technique",
+    "TreatmentPlant",
     "VillageWork",
 ]

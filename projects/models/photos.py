@@ -1,4 +1,4 @@
-"""Before/after photos attached to measures, patrol records and complaint steps."""
+"""Before/after photos attached to measures, patrol records, complaint steps and outfalls."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey

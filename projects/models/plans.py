@@ -136,6 +136,15 @@ class Problem(Sourced):
     cause = models.TextField(_("cause"), blank=True)
     how_found = models.CharField(_("how found"), max_length=20, choices=Found.choices, blank=True)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
+    # The plant a problem is put down to, e.g. a treatment plant at full load.
+    plant = models.ForeignKey(
+        "TreatmentPlant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+        verbose_name=_("treatment plant"),
+    )
 
     objects = ProblemQuerySet.as_manager()
     history = HistoricalRecords()

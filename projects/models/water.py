@@ -26,6 +26,15 @@ class SamplingPoint(models.Model):
     )
     chainage_m = length_field(_("distance from the upstream end (m)"))
     sequence = models.PositiveSmallIntegerField(_("order"), default=0)
+    # A point at an outfall: the outfall's samples are its points' samples.
+    outfall = models.ForeignKey(
+        "Outfall",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sampling_points",
+        verbose_name=_("outfall"),
+    )
 
     history = HistoricalRecords()
 

@@ -10,11 +10,11 @@ from projects.core.stored_files import delete_files, follow_files
 
 
 def photo_subject_models():
-    """The records photos are attached to: measures, patrol records, complaint steps and river
-    chiefs' inspections."""
-    from projects.models import ChiefInspection, ComplaintStep, Measure, PatrolRecord
+    """The records photos are attached to: measures, patrol records, complaint steps, river
+    chiefs' inspections and outfalls."""
+    from projects.models import ChiefInspection, ComplaintStep, Measure, Outfall, PatrolRecord
 
-    return (Measure, PatrolRecord, ComplaintStep, ChiefInspection)
+    return (Measure, PatrolRecord, ComplaintStep, ChiefInspection, Outfall)
 
 
 def attach_photos(subject, files, phase, user=None, caption=""):

@@ -98,4 +98,5 @@ urlpatterns += [
     path("", include("projects.urls.lookups")),
     path("", include("projects.urls.jobs")),
     path("", include("projects.urls.chiefs")),
+    path("", include("projects.urls.outfalls")),
 ]

@@ -8,6 +8,7 @@ from projects.forms.filters import ChannelFilter
 from projects.models import (
     Channel,
     Measure,
+    Outfall,
     PatrolRecord,
     Problem,
     Project,
@@ -21,6 +22,7 @@ from projects.services.chiefs import channel_chiefs
 from projects.services.complaint_queries import channel_complaints, complaints_of
 from projects.services.water_quality import channel_water_quality
 from projects.tables.channels import ChannelTable
+from projects.tables.outfalls import ChannelOutfallTable
 from projects.tables.patrols import ChannelMeasureTable, ChannelPatrolTable
 from projects.tables.plans import ResponsibilityTable, TargetTable, TaskPlanTable, TaskProgressTable
 from projects.tables.problem_complaints import ChannelProblemTable
@@ -119,16 +121,20 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
             .filter(channel=channel)
             .order_by("-patrolled_at", "-pk")
         )
+        # The channel's outfalls by code (their first ``LATEST``; the register holds them all).
+        outfalls = Outfall.objects.filter(channel=channel).select_related("plant").order_by("code")
         self.latest_rows = {
             "projects": self.latest("projects", projects),
             "samples": self.latest("samples", samples),
             "patrols": self.latest("patrols", patrols),
+            "outfalls": self.latest("outfalls", outfalls),
         }
         latest = {"order_by": (), "orderable": False}
         tables = {
             "projects": ChannelProjectTable(self.latest_rows["projects"], **latest),
             "samples": SampleTable(self.latest_rows["samples"], **latest),
             "patrols": ChannelPatrolTable(self.latest_rows["patrols"], **latest),
+            "outfalls": ChannelOutfallTable(self.latest_rows["outfalls"], **latest),
         }
         if plan is None:
             return tables
@@ -170,6 +176,7 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
                 context["latest"][name] = {"shown": len(rows), "total": total}
         context["patrol_list_url"] = f"{reverse('projects:patrol-list')}?channel={channel.pk}"
         context["project_list_url"] = f"{reverse('projects:project-list')}?channel={channel.pk}"
+        context["outfall_list_url"] = f"{reverse('projects:outfall-list')}?channel={channel.pk}"
         if plan is not None:
             # The rows the problem list and the task tables show (read once, here).
             context["warnings"] = plan.completeness_warnings(self.problems, self.tasks)
