@@ -8,6 +8,7 @@ from projects.models.complaints import Complaint, ComplaintStep
 from projects.models.imports import ImportBatch
 from projects.models.interception import InterceptionBatch, VillageWork
 from projects.models.jobs import Job
+from projects.models.map import MapOutline
 from projects.models.patrols import PatrolPost, PatrolRecord
 from projects.models.photos import Photo
 from projects.models.pipes import PipeConstructionBatch, PipeSurveyCampaign, PumpingStation
@@ -33,6 +34,7 @@ __all__ = [
     "Inspection",
     "InterceptionBatch",
     "Job",
+    "MapOutline",
     "Judgement",
     "Measure",
     "PipeConstructionBatch",

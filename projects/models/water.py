@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from projects.core.geo import validate_point
 from projects.models.base import length_field, non_negative
 
 
@@ -26,6 +27,10 @@ class SamplingPoint(models.Model):
     )
     chainage_m = length_field(_("distance from the upstream end (m)"))
     sequence = models.PositiveSmallIntegerField(_("order"), default=0)
+    # A GeoJSON Point in WGS-84 (projects.core.geo).
+    geometry = models.JSONField(
+        _("location on the map"), null=True, blank=True, validators=[validate_point]
+    )
 
     history = HistoricalRecords()
 

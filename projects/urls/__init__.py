@@ -97,4 +97,5 @@ urlpatterns += [
     path("", include("projects.urls.assessment")),
     path("", include("projects.urls.lookups")),
     path("", include("projects.urls.jobs")),
+    path("", include("projects.urls.map")),
 ]
