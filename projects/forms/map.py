@@ -55,7 +55,10 @@ class MapFilter(filters.FilterSet):
         return queryset
 
     def chosen(self):
-        """({filter name: value}, [layer keys]) as checked; nothing chosen when invalid."""
+        """({filter name: value}, [layer keys]) as checked; nothing chosen when invalid. The
+        form is not shown here, so the street choices are not read to be listed."""
+        if not hasattr(self, "_form"):
+            filters.FilterSet.form.fget(self)
         if not self.form.is_valid():
             return {}, []
         data = self.form.cleaned_data
