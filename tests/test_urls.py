@@ -34,6 +34,7 @@ from tests import (
     url_rules_complaints,
     url_rules_jobs,
     url_rules_lookups,
+    url_rules_map,
     url_rules_patrols,
     url_rules_photos,
     url_rules_plans,
@@ -139,6 +140,7 @@ AREA_RULES = (
     url_rules_lookups,
     url_rules_jobs,
     url_rules_attention,
+    url_rules_map,
 )
 
 

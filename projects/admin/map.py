@@ -44,12 +44,11 @@ def place_on_map(model_admin, obj):
 class MapOutlineAdmin(admin.ModelAdmin):
     list_display = ["name", "shape", "loaded_at"]
     search_fields = ["name"]
-    fields = ["name", "shape", "loaded_at"]
+    # The outline is loaded from a file (/map/import/); here its GeoJSON can be corrected by hand,
+    # checked by the model's validator.
+    fields = ["name", "geometry", "shape", "loaded_at"]
     readonly_fields = ["shape", "loaded_at"]
 
     @admin.display(description=_("location on the map"))
     def shape(self, obj):
         return describe(obj.geometry) if obj else EMPTY
-
-    def has_add_permission(self, request):
-        return False  # outlines come from a file: /map/import/
