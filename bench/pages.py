@@ -40,6 +40,8 @@ PAGES = [
     ("segment priority", "projects:segment-priority", "admin:projects_pipesegment_changelist"),
     ("segment upkeep", "projects:segment-maintenance", None),
     ("import index", "projects:import-index", None),
+    ("map", "projects:map", None),
+    ("map features", "projects:map-features", None),
     ("channel page", "projects:channel-detail", None, "Channel"),
     ("plan edit", "projects:plan-edit", None, "Channel"),
     ("channel history", "projects:channel-history", None, "Channel"),
