@@ -60,11 +60,12 @@ def test_an_administrator_draws_a_channel_and_a_point_and_finds_them_on_the_map(
     page.get_by_role("link", name="在地图上绘制").click()
     page.wait_for_url(f"**/map/channel/{world.channel.pk}/")
 
-    # A line of two points, finished with the toolbar's "finish" button.
+    # A line of two points, finished with the toolbar's "finish" button (in Chinese).
+    expect(page.locator("a.leaflet-draw-draw-polyline")).to_have_attribute("title", "画线")
     page.locator("a.leaflet-draw-draw-polyline").click()
     click_map(page, 150, 300)
     click_map(page, 450, 120)
-    page.locator(".leaflet-draw-actions a").first.click()
+    page.locator(".leaflet-draw-actions a", has_text="完成").click()
     expect(page.locator("#map")).to_have_attribute("data-drawn", "1")
     drawn = page.locator("#id_geometry").input_value()
     assert '"LineString"' in drawn

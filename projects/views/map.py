@@ -55,6 +55,55 @@ DRAWN = {
 }
 
 
+def draw_labels():
+    """Leaflet.draw's texts in the user's language (merged into ``L.drawLocal`` by map.js)."""
+    finish = _("Finish")
+    return {
+        "draw": {
+            "toolbar": {
+                "actions": {"title": _("Cancel drawing"), "text": _("Cancel")},
+                "finish": {"title": finish, "text": finish},
+                "undo": {"title": _("Delete the last point"), "text": _("Delete the last point")},
+                "buttons": {"polyline": _("Draw a line"), "marker": _("Place a marker")},
+            },
+            "handlers": {
+                "marker": {"tooltip": {"start": _("Click the map to place the marker.")}},
+                "polyline": {
+                    "tooltip": {
+                        "start": _("Click to start the line."),
+                        "cont": _("Click to continue the line."),
+                        "end": _("Click the last point again to finish the line."),
+                    }
+                },
+            },
+        },
+        "edit": {
+            "toolbar": {
+                "actions": {
+                    "save": {"title": _("Keep the changes"), "text": _("Done")},
+                    "cancel": {"title": _("Cancel editing"), "text": _("Cancel")},
+                    "clearAll": {"title": _("Remove everything"), "text": _("Remove everything")},
+                },
+                "buttons": {
+                    "edit": _("Edit"),
+                    "editDisabled": _("Nothing to edit"),
+                    "remove": _("Remove"),
+                    "removeDisabled": _("Nothing to remove"),
+                },
+            },
+            "handlers": {
+                "edit": {
+                    "tooltip": {
+                        "text": _("Drag the points or the marker to move them."),
+                        "subtext": _("Click Cancel to undo the changes."),
+                    }
+                },
+                "remove": {"tooltip": {"text": _("Click a drawing to remove it.")}},
+            },
+        },
+    }
+
+
 def record_page(record):
     if isinstance(record, Channel):
         return record.get_absolute_url()
@@ -92,6 +141,7 @@ class GeometryEditView(AdministratorsOnly, View):
             "channel": channel,
             "back": record_page(record),
             "tiles": tile_settings(),
+            "draw_labels": draw_labels(),
             # What the map shows under the drawing: the channel's line when placing a point.
             "reference": channel.geometry
             if channel is not None and channel is not record

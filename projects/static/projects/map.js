@@ -165,7 +165,19 @@
     }
   };
 
+  // Copies the texts of ``from`` into ``into``, key by key (Leaflet.draw's L.drawLocal).
+  const merge = (into, from) => {
+    for (const [key, value] of Object.entries(from || {})) {
+      if (value && typeof value === "object" && into[key] && typeof into[key] === "object") {
+        merge(into[key], value);
+      } else {
+        into[key] = value;
+      }
+    }
+  };
+
   const drawOne = (element) => {
+    merge(L.drawLocal, readJson("map-draw-labels"));
     const mode = element.dataset.mapDraw;
     const input = document.getElementById(element.dataset.mapInput);
     const map = makeMap(element);
