@@ -180,6 +180,16 @@ class HostileFileTest(ImportTestCase):
         self.assert_refused(self.send(many, "many.geojson"), "5000")
         self.assert_nothing_written()
 
+    def test_a_csv_field_past_the_csv_limit_is_refused(self):
+        huge = ("name,longitude,latitude\n" + "泵" * 200_000 + ",113.5,22.2\n").encode()
+        self.assert_refused(self.send(huge, "s.csv", kind="pumping_stations"), "CSV")
+        self.assert_nothing_written()
+
+    def test_the_import_page_reads_a_fixed_number_of_queries(self):
+        # session, user, the user's and their groups' permissions (the administrator check).
+        with self.assertNumQueries(4):
+            self.assertEqual(self.client.get(URL).status_code, 200)
+
     def test_not_a_geojson_file(self):
         self.assert_refused(self.send(b"\xff\xfe garbage", "x.geojson"), "GeoJSON")
         self.assert_refused(self.send(b"[1, 2]", "x.json"), "FeatureCollection")

@@ -242,6 +242,21 @@ class DrawingTest(MapTestCase):
         self.light.refresh_from_db()
         self.assertIsNone(self.light.geometry)
 
+    def test_the_drawing_page_reads_a_fixed_number_of_queries(self):
+        # session, user, the user's and their groups' permissions; the channel; its sampling
+        # points; its pumping stations (a point's page: the point with its channel, in one).
+        self.client.force_login(self.administrator)
+        url = self.url("channel", self.light)
+        with self.assertNumQueries(7):
+            self.assertEqual(self.client.get(url).status_code, 200)
+        for i in range(30):
+            SamplingPoint.objects.create(channel=self.light, name=f"{i}号加测点")
+            PumpingStation.objects.create(name=f"加测泵站{i}", channel=self.light)
+        with self.assertNumQueries(7):
+            self.assertEqual(self.client.get(url).status_code, 200)
+        with self.assertNumQueries(5):
+            self.client.get(self.url("sampling-point", self.point))
+
     def test_only_administrators_draw(self):
         for user in (self.viewer, self.editor_a):
             self.client.force_login(user)

@@ -251,7 +251,14 @@ def read_csv(content):
             text = content.decode("gb18030")
         except UnicodeDecodeError:
             raise GeoImportError([_("The CSV file is neither UTF-8 nor GB18030 text.")]) from None
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _csv_features(csv.DictReader(io.StringIO(text)))
+    except csv.Error:
+        # e.g. a field longer than the csv module's limit (128 KB)
+        raise GeoImportError([_("The file is not valid CSV.")]) from None
+
+
+def _csv_features(reader):
     headers = {str(h).strip().lower(): h for h in (reader.fieldnames or []) if h}
     lng = next((headers[k] for k in LNG_KEYS if k in headers), None)
     lat = next((headers[k] for k in LAT_KEYS if k in headers), None)
@@ -260,7 +267,8 @@ def read_csv(content):
             [_("The CSV file needs a longitude (经度) and a latitude (纬度) column.")]
         )
     features = []
-    for row_number, row in enumerate(reader, start=2):
+    for row in reader:
+        row_number = reader.line_num
         if len(features) >= MAX_FEATURES:
             raise GeoImportError(
                 [_("The file holds more than %(limit)s features.") % {"limit": MAX_FEATURES}]
