@@ -117,12 +117,9 @@
           onEachFeature: (feature, layer) => {
             layer.bindPopup(() => popupOf(feature.properties, data.openLabel));
             layer.bindTooltip(feature.properties.name);
-            const path = layer.getElement && layer.getElement();
-            if (path) {
-              path.dataset.layer = feature.properties.layer;
-            }
           },
         }).addTo(map);
+        // Each drawn path says what it is (for people's tools and the browser tests).
         features.eachLayer((layer) => {
           const element = layer.getElement && layer.getElement();
           if (element) {
