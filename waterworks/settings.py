@@ -338,7 +338,7 @@ MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "abc")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 # At most this many features of each layer in one answer of /map/features/ (the map says so
 # when a layer has more).
-MAP_FEATURE_LIMIT = int(os.environ.get("MAP_FEATURE_LIMIT", "3000"))
+MAP_FEATURE_LIMIT = int(os.environ.get("MAP_FEATURE_LIMIT", "2000"))
 if MAP_TILE_URL:
     _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
