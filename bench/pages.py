@@ -42,6 +42,8 @@ PAGES = [
     ("segment priority", "projects:segment-priority", "admin:projects_pipesegment_changelist"),
     ("segment upkeep", "projects:segment-maintenance", None),
     ("import index", "projects:import-index", None),
+    ("map", "projects:map", None),
+    ("map features", "projects:map-features", None),
     ("channel page", "projects:channel-detail", None, "Channel"),
     ("river chief page", "projects:chief-detail", None, "RiverChief"),
     ("inspection form", "projects:chief-inspection-create", None, "RiverChief"),

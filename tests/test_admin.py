@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from projects.models import (
     Channel,
     InterceptionBatch,
+    MapOutline,
     Measure,
     PipeConstructionBatch,
     PipeSurveyCampaign,
@@ -131,6 +132,10 @@ class AdminTestCase(TestCase):
             source=source,
         )
         cls.free_channel = Channel.objects.create(name="西排洪渠")
+        ring = [[113.5, 22.2], [113.6, 22.2], [113.6, 22.3], [113.5, 22.2]]
+        MapOutline.objects.create(
+            name="东街街道界", geometry={"type": "Polygon", "coordinates": [ring]}
+        )
         cls.plan = Plan.objects.create(channel=cls.channel, title="东排洪渠一河一策方案")
         problem = Problem.objects.create(plan=cls.plan, title="污水直排", category="sewage")
         target = Target.objects.create(plan=cls.plan, indicator="水质", target_value="不黑不臭")

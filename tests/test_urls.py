@@ -35,6 +35,7 @@ from tests import (
     url_rules_complaints,
     url_rules_jobs,
     url_rules_lookups,
+    url_rules_map,
     url_rules_outfalls,
     url_rules_patrols,
     url_rules_photos,
@@ -143,6 +144,7 @@ AREA_RULES = (
     url_rules_attention,
     url_rules_chiefs,
     url_rules_outfalls,
+    url_rules_map,
 )
 
 

@@ -47,8 +47,10 @@ Environment variables:
 """
 
 import datetime
+import importlib.util
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -203,6 +205,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Leaflet and Leaflet.draw as the django-leaflet package ships them (static/leaflet/), served as
+# the site's own files. Not an installed app: its template tags write inline scripts, which the
+# Content Security Policy refuses, and its admin needs GeoDjango. Found without importing it
+# (it reads the settings when imported).
+STATICFILES_DIRS = [
+    Path(importlib.util.find_spec("leaflet").submodule_search_locations[0]) / "static"
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -320,6 +329,22 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# The map (/map/): records on a plain background, with the outlines loaded by import. With
+# MAP_TILE_URL set, a tile layer under them, e.g. 天地图's vector tiles (WGS-84 is its native
+# system, so no offset) with the key issued to the bureau:
+#   MAP_TILE_URL="https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY"
+#   MAP_TILE_SUBDOMAINS="01234567"  MAP_TILE_ATTRIBUTION="天地图"
+# The tiles' origin is added to the Content Security Policy's img-src.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_SUBDOMAINS = os.environ.get("MAP_TILE_SUBDOMAINS", "abc")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+# At most this many features of each layer in one answer of /map/features/ (the map says so
+# when a layer has more).
+MAP_FEATURE_LIMIT = int(os.environ.get("MAP_FEATURE_LIMIT", "2000"))
+if MAP_TILE_URL:
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "*"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")
 
 # A login ends after SESSION_IDLE_HOURS without a request (Django's own session expiry, renewed
 # at most every few minutes) and SESSION_MAX_HOURS after logging in, however active; the user

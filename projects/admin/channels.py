@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.admin.audit import HistoryAdmin
 from projects.admin.base import SOURCE_FIELDSET, column
+from projects.admin.map import place_on_map
 from projects.admin.water import regrade_selected
 from projects.models import Channel, Project, PumpingStation
 from projects.services.queries import count_of
@@ -35,10 +36,13 @@ class ChannelAdmin(HistoryAdmin):
         (None, {"fields": ["name", "code", "street", "location", "receiving_water"]}),
         (_("Condition"), {"fields": ["length_km", "condition", "condition_note"]}),
         (_("Maintenance"), {"fields": ["maintaining_unit"]}),
+        (_("Map"), {"fields": ["place_on_map"]}),
         SOURCE_FIELDSET,
     ]
 
+    readonly_fields = ["place_on_map"]
     has_plan = column("has_plan", _("has a plan"), boolean=True)
+    place_on_map = place_on_map
     project_count = column("project_count", _("projects"))
 
     def get_queryset(self, request):
@@ -61,4 +65,6 @@ class PumpingStationAdmin(HistoryAdmin):
     list_select_related = ["street", "maintaining_unit", "channel"]
     search_fields = ["name", "channel__name", "street__name"]
     autocomplete_fields = ["street", "maintaining_unit", "channel", "source"]
-    fields = ["name", "street", "maintaining_unit", "channel", "note", "source"]
+    fields = ["name", "street", "maintaining_unit", "channel", "note", "place_on_map", "source"]
+    readonly_fields = ["place_on_map"]
+    place_on_map = place_on_map

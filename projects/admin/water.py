@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from projects.admin.audit import HistoryAdmin
 from projects.admin.base import EMPTY, AdminForm, admin_change_link, column
+from projects.admin.map import place_on_map
 from projects.models import Job, Judgement, Sample, SamplingPoint
 from projects.services import jobs
 from projects.services.queries import count_of
@@ -65,7 +66,9 @@ class SamplingPointAdmin(HistoryAdmin):
     list_select_related = ["channel"]
     search_fields = ["name", "position", "channel__name"]
     autocomplete_fields = ["channel", "outfall"]
-    fields = ["channel", "name", "position", "chainage_m", "sequence", "outfall"]
+    fields = ["channel", "name", "position", "chainage_m", "sequence", "outfall", "place_on_map"]
+    readonly_fields = ["place_on_map"]
+    place_on_map = place_on_map
     inlines = [SampleInline]
 
     sample_count = column("sample_count", _("samples"))

@@ -9,6 +9,7 @@ from projects.models.complaints import Complaint, ComplaintStep
 from projects.models.imports import ImportBatch
 from projects.models.interception import InterceptionBatch, VillageWork
 from projects.models.jobs import Job
+from projects.models.map import MapOutline
 from projects.models.outfalls import Outfall, TreatmentPlant
 from projects.models.patrols import PatrolPost, PatrolRecord
 from projects.models.photos import Photo
@@ -37,6 +38,7 @@ __all__ = [
     "Inspection",
     "InterceptionBatch",
     "Job",
+    "MapOutline",
     "Judgement",
     "Measure",
     "Outfall",

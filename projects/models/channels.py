@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from projects.core.geo import validate_line
 from projects.models.base import Sourced, count_of, length_field, non_negative
 
 
@@ -114,6 +115,10 @@ class Channel(Sourced):
         _("condition"), max_length=20, choices=Condition.choices, default=Condition.UNKNOWN
     )
     condition_note = models.TextField(_("condition note"), blank=True)
+    # Its course as a GeoJSON LineString or MultiLineString in WGS-84 (projects.core.geo).
+    geometry = models.JSONField(
+        _("location on the map"), null=True, blank=True, validators=[validate_line]
+    )
 
     objects = ChannelQuerySet.as_manager()
     history = HistoricalRecords()

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from projects.core.geo import validate_point
 from projects.models.base import Sourced, length_field, non_negative
 from projects.models.works import Project, ProjectQuerySet, Stream
 
@@ -86,6 +87,10 @@ class PumpingStation(Sourced):
         verbose_name=_("channel"),
     )
     note = models.TextField(_("note"), blank=True)
+    # A GeoJSON Point in WGS-84 (projects.core.geo).
+    geometry = models.JSONField(
+        _("location on the map"), null=True, blank=True, validators=[validate_point]
+    )
 
     history = HistoricalRecords()
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from projects.core.geo import validate_point
 from projects.models.base import length_field, non_negative
 
 
@@ -34,6 +35,10 @@ class SamplingPoint(models.Model):
         blank=True,
         related_name="sampling_points",
         verbose_name=_("outfall"),
+    )
+    # A GeoJSON Point in WGS-84 (projects.core.geo).
+    geometry = models.JSONField(
+        _("location on the map"), null=True, blank=True, validators=[validate_point]
     )
 
     history = HistoricalRecords()

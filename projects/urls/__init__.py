@@ -99,4 +99,5 @@ urlpatterns += [
     path("", include("projects.urls.jobs")),
     path("", include("projects.urls.chiefs")),
     path("", include("projects.urls.outfalls")),
+    path("", include("projects.urls.map")),
 ]

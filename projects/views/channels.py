@@ -20,6 +20,7 @@ from projects.models import (
 from projects.services.access import scope_of
 from projects.services.chiefs import channel_chiefs
 from projects.services.complaint_queries import channel_complaints, complaints_of
+from projects.services.map_layers import channel_map
 from projects.services.water_quality import channel_water_quality
 from projects.tables.channels import ChannelTable
 from projects.tables.outfalls import ChannelOutfallTable
@@ -164,6 +165,7 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
         context["channel"] = channel
         context["plan"] = plan
         context["water"] = channel_water_quality(channel)
+        context["channel_map"] = channel_map(channel)  # None without a place: no map
         context["patrol_posts"] = channel_patrol_posts(channel)
         context["channel_chiefs"] = channel_chiefs(channel)
         context["complaints"], context["complaint_count"] = channel_complaints(channel)

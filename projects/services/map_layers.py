@@ -1,0 +1,224 @@
+"""What the map (/map/) shows: one entry a layer, read by ``/map/features/``.
+
+A layer names its records (a queryset of those with a geometry, reduced to the values the map
+needs: one query a layer, whatever the number of records), how a record is coloured (a key of
+its legend), its label and the page a click leads to, and which of the map's filters apply to
+it (filter name → lookup). Adding a layer is adding an entry to ``LAYERS``.
+
+Each layer sends at most ``settings.MAP_FEATURE_LIMIT`` features (one more is read to know
+that there were more, and the answer says so).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import FilteredRelation, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Channel, MapOutline, PumpingStation, SamplingPoint
+
+GREY = "#7f8c8d"
+RED = "#c0392b"
+ORANGE = "#e67e22"
+PURPLE = "#8e44ad"
+GREEN = "#27ae60"
+NAVY = "#1f4e79"
+
+CONDITION_COLOURS = {
+    Channel.Condition.SEVERE: RED,
+    Channel.Condition.LIGHT: ORANGE,
+    Channel.Condition.BLACK_ODOROUS: PURPLE,
+    Channel.Condition.CLEAR: GREEN,
+    Channel.Condition.UNKNOWN: GREY,
+}
+NOT_GRADED = "none"
+POINT_GRADES = (
+    ("severe", _("Severely black-odorous"), RED),
+    ("light", _("Lightly black-odorous"), ORANGE),
+    ("clear", _("Not black-odorous"), GREEN),
+    (NOT_GRADED, _("Not graded yet"), GREY),
+)
+
+
+@dataclass(frozen=True)
+class Layer:
+    key: str
+    label: str
+    rows: Callable  # () -> queryset of dicts (``values()``), records with a geometry only
+    legend: tuple  # ((key, label, colour), ...)
+    colour_key: Callable  # row -> a key of ``legend``
+    name: Callable  # row -> the feature's label
+    link: Callable  # row -> the URL a click leads to
+    filters: dict = field(default_factory=dict)  # the map's filter name -> lookup
+
+    def legend_of(self, key):
+        for value, label, colour in self.legend:
+            if value == key:
+                return label, colour
+        return self.legend[-1][1], self.legend[-1][2]
+
+
+def channel_rows():
+    return (
+        Channel.objects.filter(geometry__isnull=False)
+        .with_condition()
+        .values("pk", "name", "geometry", "current_condition")
+    )
+
+
+def sampling_point_rows():
+    # The point's grade in its channel's latest judgement: one join, no query a point.
+    return (
+        SamplingPoint.objects.filter(geometry__isnull=False)
+        .annotate(
+            latest=FilteredRelation(
+                "channel__judgements", condition=Q(channel__judgements__is_latest=True)
+            )
+        )
+        .values("pk", "name", "geometry", "channel_id", "channel__name", "latest__point_grades")
+    )
+
+
+def point_grade(row):
+    grades = row["latest__point_grades"] or {}
+    return grades.get(str(row["pk"]), NOT_GRADED)
+
+
+def station_rows():
+    return PumpingStation.objects.filter(geometry__isnull=False).values(
+        "pk", "name", "geometry", "channel_id"
+    )
+
+
+def channel_url(pk):
+    return reverse("projects:channel-detail", args=[pk])
+
+
+LAYERS = (
+    Layer(
+        key="channels",
+        label=_("Channels, by current condition"),
+        rows=channel_rows,
+        legend=tuple(
+            (value, label, CONDITION_COLOURS[value]) for value, label in Channel.Condition.choices
+        ),
+        colour_key=lambda row: row["current_condition"],
+        name=lambda row: row["name"],
+        link=lambda row: channel_url(row["pk"]),
+        filters={"street": "street", "condition": "current_condition"},
+    ),
+    Layer(
+        key="sampling_points",
+        label=_("Sampling points, by latest grade"),
+        rows=sampling_point_rows,
+        legend=POINT_GRADES,
+        colour_key=point_grade,
+        name=lambda row: f"{row['channel__name']} · {row['name']}",
+        link=lambda row: channel_url(row["channel_id"]),
+        filters={"street": "channel__street"},
+    ),
+    Layer(
+        key="pumping_stations",
+        label=_("Pumping stations"),
+        rows=station_rows,
+        legend=(("station", _("Pumping station"), NAVY),),
+        colour_key=lambda row: "station",
+        name=lambda row: row["name"],
+        link=lambda row: (
+            channel_url(row["channel_id"]) if row["channel_id"] else reverse("projects:pipes")
+        ),
+        filters={"street": "street"},
+    ),
+)
+LAYER_CHOICES = [(layer.key, layer.label) for layer in LAYERS]
+
+
+def layer_features(layer, chosen, limit):
+    """(features, truncated) of ``layer``, narrowed by the filters ``chosen`` (name → value;
+    empty values ignored) that apply to it."""
+    rows = layer.rows()
+    for name, lookup in layer.filters.items():
+        value = chosen.get(name)
+        if value not in (None, ""):
+            rows = rows.filter(**{lookup: value})
+    rows = list(rows.order_by("pk")[: limit + 1])
+    features = []
+    for row in rows[:limit]:
+        key = layer.colour_key(row)
+        status, colour = layer.legend_of(key)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": row["geometry"],
+                "properties": {
+                    "layer": layer.key,
+                    "name": layer.name(row),
+                    "status": str(status),
+                    "status_key": key,
+                    "colour": colour,
+                    "url": layer.link(row),
+                },
+            }
+        )
+    return features, len(rows) > limit
+
+
+def map_features(chosen, layer_keys=None, limit=None):
+    """The map's answer: a GeoJSON FeatureCollection of the layers ``layer_keys`` (all when
+    empty) narrowed by ``chosen``, with each layer's legend and whether it was cut at
+    ``limit`` features, and the outlines. One query a layer, one for the outlines."""
+    limit = limit or settings.MAP_FEATURE_LIMIT
+    features, layers = [], []
+    for layer in LAYERS:
+        if layer_keys and layer.key not in layer_keys:
+            continue
+        shown, truncated = layer_features(layer, chosen, limit)
+        features.extend(shown)
+        layers.append(
+            {
+                "key": layer.key,
+                "label": str(layer.label),
+                "shown": len(shown),
+                "truncated": truncated,
+                "legend": [
+                    {"key": key, "label": str(label), "colour": colour}
+                    for key, label, colour in layer.legend
+                ],
+            }
+        )
+    outlines = [
+        {"type": "Feature", "geometry": geometry, "properties": {"name": name}}
+        for name, geometry in MapOutline.objects.values_list("name", "geometry")
+    ]
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "layers": layers,
+        "limit": limit,
+        "outlines": outlines,
+    }
+
+
+def channel_map(channel):
+    """What the channel page's own map draws (``channel`` annotated by ``with_condition()``):
+    its line coloured by its current condition; None when it has no place."""
+    if not channel.geometry:
+        return None
+    condition = Channel.Condition(channel.current_condition)
+    return {
+        "geometry": channel.geometry,
+        "colour": CONDITION_COLOURS[condition],
+        "status": str(condition.label),
+        "tiles": tile_settings(),
+    }
+
+
+def tile_settings():
+    """The tile layer under the map (``MAP_TILE_URL``; empty: a plain background)."""
+    return {
+        "url": settings.MAP_TILE_URL,
+        "subdomains": settings.MAP_TILE_SUBDOMAINS,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
