@@ -31,6 +31,7 @@ from projects.models import ImportBatch, InterceptionBatch, ProgressReport, Resp
 from tests import (
     url_rules_assessment,
     url_rules_attention,
+    url_rules_complaint_reports,
     url_rules_complaints,
     url_rules_jobs,
     url_rules_lookups,
@@ -139,6 +140,7 @@ AREA_RULES = (
     url_rules_lookups,
     url_rules_jobs,
     url_rules_attention,
+    url_rules_complaint_reports,
 )
 
 

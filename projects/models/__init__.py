@@ -4,6 +4,7 @@ from projects.models.accounts import Profile
 from projects.models.assessment import AssessmentItem, Deduction, MonthlyAssessment
 from projects.models.base import SourceParagraph
 from projects.models.channels import Channel
+from projects.models.complaint_reports import ComplaintReport
 from projects.models.complaints import Complaint, ComplaintStep
 from projects.models.imports import ImportBatch
 from projects.models.interception import InterceptionBatch, VillageWork
@@ -21,6 +22,7 @@ __all__ = [
     "AssessmentItem",
     "Complaint",
     "ComplaintStep",
+    "ComplaintReport",
     "Deduction",
     "MonthlyAssessment",
     "PatrolPost",

@@ -76,6 +76,14 @@ class Channel(Sourced):
         CLEAR = "clear", _("Not black-odorous")
         UNKNOWN = "unknown", _("Not assessed")
 
+    class WaterTarget(models.TextChoices):
+        # Not black-odorous (the 2015 guide), or a class of GB 3838-2002
+        # (``projects.standards.surface_water``).
+        NOT_BLACK_ODOROUS = "clear", _("Not black-odorous")
+        CLASS_III = "III", _("Surface water class III")
+        CLASS_IV = "IV", _("Surface water class IV")
+        CLASS_V = "V", _("Surface water class V")
+
     code = models.CharField(
         _("code"),
         max_length=30,
@@ -114,6 +122,13 @@ class Channel(Sourced):
         _("condition"), max_length=20, choices=Condition.choices, default=Condition.UNKNOWN
     )
     condition_note = models.TextField(_("condition note"), blank=True)
+    target = models.CharField(
+        _("water-quality target"),
+        max_length=10,
+        choices=WaterTarget.choices,
+        blank=True,
+        help_text=_("Blank: none set."),
+    )
 
     objects = ChannelQuerySet.as_manager()
     history = HistoricalRecords()

@@ -13,7 +13,9 @@ For a day ``today`` and a look-ahead of ``days_ahead`` days (the ``ALERT_DAYS_AH
 - a channel whose latest black-odour judgement is worse than the one before it (clear <
   light < severe) → its maintaining unit;
 - a channel of an active patrol post not patrolled by it within the post's interval (counted
-  in whole days) → the post's station.
+  in whole days) → the post's station;
+- a channel whose latest data do not meet its water-quality target (不黑不臭 or a GB 3838
+  class: ``water_targets``) → its maintaining unit.
 
 The rules are querysets (``projects.services.alert_rules``, one per kind): the digest reads
 them whole, the dashboard counts them and reads the first few, the "needs attention" list pages
@@ -31,7 +33,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
 from projects.core.links import first_path
-from projects.models import Judgement, ResponsibleUnit
+from projects.models import Channel, Judgement, ResponsibleUnit
 from projects.services.alert_rules import (
     COUNTED,
     KIND_ORDER,
@@ -101,6 +103,8 @@ class Item:
     @property
     def status(self):
         """'Overdue by 3 days', 'Due in 2 days', 'Due today', 'Never patrolled', 'Worsened'."""
+        if self.kind == Kind.TARGET:
+            return gettext("Target not met")
         if self.severity == Severity.WORSENED:
             return str(self.severity_label)
         if self.severity == Severity.DUE_SOON:
@@ -123,6 +127,11 @@ class Item:
             return gettext("%(previous)s → %(latest)s, judged %(date)s") % {
                 "previous": Judgement.Grade(self.previous_grade).label,
                 "latest": Judgement.Grade(self.latest_grade).label,
+                "date": _date(self.since),
+            }
+        if self.kind == Kind.TARGET:
+            return gettext("Target %(target)s; latest data of %(date)s") % {
+                "target": Channel.WaterTarget(self.latest_grade).label,
                 "date": _date(self.since),
             }
         if self.kind == Kind.PATROL:
@@ -197,7 +206,7 @@ def item_of(row, today):
         link = first_path(
             ("projects:complaint-detail", [complaint]), ("projects:complaint-board", [])
         )
-    elif kind == Kind.GRADE:
+    elif kind in (Kind.GRADE, Kind.TARGET):
         link = first_path(("projects:channel-detail", [channel]))
         link = f"{link}#water-quality" if link else None
     else:

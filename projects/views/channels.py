@@ -19,6 +19,7 @@ from projects.models import (
 from projects.services.access import scope_of
 from projects.services.complaint_queries import channel_complaints, complaints_of
 from projects.services.water_quality import channel_water_quality
+from projects.services.water_targets import TargetStatus, with_target_status
 from projects.tables.channels import ChannelTable
 from projects.tables.patrols import ChannelMeasureTable, ChannelPatrolTable
 from projects.tables.plans import ResponsibilityTable, TargetTable, TaskPlanTable, TaskProgressTable
@@ -66,7 +67,7 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
                 "-patrolled_at"
             )
             self._channel = get_object_or_404(
-                Channel.objects.with_condition()
+                with_target_status(Channel.objects.with_condition())
                 .annotate(last_patrolled_at=Subquery(last_patrol.values("patrolled_at")[:1]))
                 .select_related(
                     "street",
@@ -157,6 +158,7 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
         context["channel"] = channel
         context["plan"] = plan
         context["water"] = channel_water_quality(channel)
+        context["target_status_label"] = TargetStatus(channel.target_status).label
         context["patrol_posts"] = channel_patrol_posts(channel)
         context["complaints"], context["complaint_count"] = channel_complaints(channel)
         context["complaint_list_url"] = f"{reverse('projects:complaint-list')}?channel={channel.pk}"
