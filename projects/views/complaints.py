@@ -1,7 +1,9 @@
 """Complaints handled in a closed loop: the board of open complaints by stage with the counts
-per unit, the list of every complaint, recording one (发现), and a complaint's page with its
-timeline and, for whoever may take it, the next step's form: 调配 dispatch, 处置 handle,
-评价 evaluate (or return for re-handling), 考核 assess.
+per unit, the list of every complaint, and a complaint's page with its reports, its timeline
+and, for whoever may take it, the next step's form: 调配 dispatch, 处置 handle, 评价 evaluate
+(or return for re-handling), 考核 assess. Recording one (发现) and adding a report to a case:
+``projects.views.complaint_reports``; each case's number of reports is counted in the board's
+and the list's queries.
 
 Every step posts to its own URL with the time it happened; the server checks the user (403),
 the stage (a clear message, nothing changed) and the time whatever the page showed. The writes
