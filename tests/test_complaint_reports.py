@@ -336,8 +336,8 @@ class WhoAndWhenTests(ReportTestCase):
 
 
 class QueryCountTests(ReportTestCase):
-    """The board, the list and a case's page cost the same with one report a case as with
-    several."""
+    """The board, the list, a case's page and its add-report page cost the same with one
+    report a case as with several."""
 
     EXPECTED = {
         # unit and channel filter options; counts per stage; each stage's first cards with
@@ -347,6 +347,8 @@ class QueryCountTests(ReportTestCase):
         "list": 8,
         # session, user, 2 permissions; the case; steps; their photos; reports; patrols
         "detail": 9,
+        # the same for a unit editor, + their unit (may they take the next step?)
+        "add report": 10,
     }
 
     def make(self, reports_each):
@@ -364,13 +366,14 @@ class QueryCountTests(ReportTestCase):
         return made
 
     def assert_counts(self, made):
-        self.client.force_login(self.viewer)
         pages = {
-            "board": reverse("projects:complaint-board"),
-            "list": reverse("projects:complaint-list"),
-            "detail": made[0].get_absolute_url(),
+            "board": (self.viewer, reverse("projects:complaint-board")),
+            "list": (self.viewer, reverse("projects:complaint-list")),
+            "detail": (self.viewer, made[0].get_absolute_url()),
+            "add report": (self.editor_a, self.add_url(made[0])),
         }
-        for label, url in pages.items():
+        for label, (user, url) in pages.items():
+            self.client.force_login(user)
             with self.subTest(label), self.assertNumQueries(self.EXPECTED[label]):
                 self.assertEqual(self.client.get(url).status_code, 200)
 
