@@ -9,10 +9,12 @@ import csv
 import datetime
 import importlib
 import io
+import shutil
+import tempfile
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +24,7 @@ from projects.models import (
     Complaint,
     ComplaintReport,
     ComplaintStep,
+    Photo,
     Plan,
     Problem,
 )
@@ -31,6 +34,7 @@ from projects.services import complaint_reports as reports
 from projects.services import complaints as loop
 from projects.services.ledger import month_ledger
 from projects.services.month_page import MonthPage
+from tests.photos import photo_upload
 from tests.test_editing import make_role_users
 
 BODY = "广东省第五环境保护督察组"
@@ -293,6 +297,23 @@ class PlaceTests(ReportTestCase):
         response = self.client.post(CREATE, self.referral("D-1", location=""))
         self.assertEqual(response.context["form"].errors["location"], ["请说明问题所在位置。"])
         self.assertEqual(self.state(), (0, 0))
+
+
+class PhotoTests(ReportTestCase):
+    def test_a_reports_photos_join_the_cases_before_photos(self):
+        case = self.case()
+        self.client.force_login(self.editor_a)
+        media = tempfile.mkdtemp(prefix="waterworks-reports-")
+        self.addCleanup(shutil.rmtree, media, True)
+        with override_settings(MEDIA_ROOT=media):
+            response = self.client.post(
+                CREATE,
+                self.referral("D-2", case=str(case.pk), photos=[photo_upload("outlet.jpg")]),
+            )
+        self.assertRedirects(response, case.get_absolute_url())
+        found = case.steps.get(stage=Stage.FOUND)
+        self.assertEqual(list(found.photos.values_list("phase", flat=True)), [Photo.Phase.BEFORE])
+        self.assertEqual(Complaint.objects.count(), 1)
 
 
 class WhoAndWhenTests(ReportTestCase):

@@ -12,7 +12,8 @@ from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Complaint, ComplaintReport
+from projects.models import Complaint, ComplaintReport, Photo
+from projects.services.photos import attach_photos
 
 # The fields of a report as a form gives them.
 REPORT_FIELDS = (
@@ -119,16 +120,20 @@ class CaseClosed(ValidationError):
 
 
 @transaction.atomic
-def add_report(complaint, user, **fields):
-    """Add a report (``REPORT_FIELDS``) to the open case ``complaint``, by ``user``. Refused
-    (ValidationError, nothing written) when the case is closed, a field is wrong, or its case
-    number is already recorded for the same inspecting body."""
+def add_report(complaint, user, photos=(), **fields):
+    """Add a report (``REPORT_FIELDS``) to the open case ``complaint``, by ``user``; its
+    ``photos`` (validated uploads) join the case's before-handling photos (its 发现 step's).
+    Refused (ValidationError, nothing written) when the case is closed, a field is wrong, or
+    its case number is already recorded for the same inspecting body."""
     current = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if not current.is_open:
         raise CaseClosed(current)
-    report = ComplaintReport(
-        complaint=current, created_by=user if user and user.is_authenticated else None, **fields
-    )
+    acting = user if user and user.is_authenticated else None
+    report = ComplaintReport(complaint=current, created_by=acting, **fields)
     _checked(report)
-    report._history_user = report.created_by
-    return _save(report)
+    report._history_user = acting
+    _save(report)
+    found = current.steps.filter(stage=Complaint.Stage.FOUND).order_by("at", "pk").first()
+    if photos and found is not None:
+        attach_photos(found, photos, Photo.Phase.BEFORE, user=acting)
+    return report

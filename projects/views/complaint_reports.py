@@ -75,7 +75,12 @@ class ComplaintCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView)
         if not self.request.user.has_perm("projects.add_complaintreport"):
             raise PermissionDenied
         try:
-            report = reports.add_report(case, self.request.user, **form.report_fields())
+            report = reports.add_report(
+                case,
+                self.request.user,
+                photos=form.cleaned_data["photos"],
+                **form.report_fields(),
+            )
         except ValidationError as error:
             add_errors(form, error, names=form.REPORT_FIELDS)
             return self.form_invalid(form)
