@@ -51,7 +51,9 @@ EXTRA_DEFECT_EVERY = 15  # 4 defects a segment, 5 on every 15th: 450 → 1,830
 DEDUCTIONS_PER_ASSESSMENT = 3
 LAB = "区环境监测站"
 STAGES = ["found", "dispatched", "handled", "evaluated", "assessed"]
-SOURCES = ["hotline", "wechat", "inspection", "patrol", "other"]
+SOURCES = ["public", "hotline", "inspection", "media", "patrol", "river_chief", "other"]
+# Channels' water-quality targets, in turn (blank: none set).
+TARGETS = ["", "clear", "III", "IV", "V"]
 TASK_STATUSES = ["pending", "in_progress", "done", "extension_requested", "extended"]
 PROJECT_STATUSES = ["planned", "in_progress", "completed", "suspended"]
 PATROL_KINDS = ["daily_care", "inspection", "upkeep", "repair"]
@@ -160,11 +162,12 @@ def tables(sizes, seed, anchor, defect_codes=None, items=None):
     yield (
         "projects_channel",
         ["id", "name", "location", "length_km", "receiving_water", "condition", "condition_note"]
-        + ["street_id", "maintaining_unit_id"],
+        + ["street_id", "maintaining_unit_id", "target"],
         (
             (i, f"基准渠{i:05d}", f"基准路{i % 97}号", f"{r.uniform(0.3, 6):.3f}", "前山河")
             + (r.choice(["severe", "light", "clear", "unknown"]), "")
             + (streets[i % len(streets)], stations[i % len(stations)])
+            + (TARGETS[i % len(TARGETS)],)
             for i in range(1, n["channels"] + 1)
         ),
     )
@@ -409,21 +412,41 @@ def tables(sizes, seed, anchor, defect_codes=None, items=None):
         sequence[received.year] = sequence.get(received.year, 0) + 1
         number = f"TS-{received.year}-{sequence[received.year]:04d}"
         rows.append(
-            (i, number, SOURCES[i % 5], stamp(received), f"市民{i % 40}", "", f"基准路{i % 97}号")
+            (i, number, SOURCES[i % len(SOURCES)], stamp(received), f"市民{i % 40}", "")
+            + (f"基准路{i % 97}号",)
             + ((i % n["channels"]) + 1, f"投诉{i}", stage)
             + (received.date() + datetime.timedelta(days=7) if stage != "found" else None,)
             + ("已清理" if handled else "", stamp(handled) if handled else None)
             + ("satisfied" if STAGES.index(stage) >= 3 else "",)
             + (stamp(handled) if stage == "assessed" else None, 1)
             + (streets[i % len(streets)] if stage != "found" else None,)
+            + ("污水管网满负荷" if handled else "",)
         )
     rows.sort()
     yield (
         "projects_complaint",
         ["id", "number", "source", "received_at", "complainant", "contact", "location"]
         + ["channel_id", "description", "stage", "deadline", "action_taken", "handled_at"]
-        + ["satisfaction", "closed_at", "version", "assigned_unit_id"],
+        + ["satisfaction", "closed_at", "version", "assigned_unit_id", "cause"],
         iter(rows),
+    )
+
+    def reports():
+        # Each case one report, every third three (an inspection referral reported again).
+        rid = 0
+        for i, received, _stage, _handled in complaints:
+            for k in range(3 if i % 3 == 0 else 1):
+                rid += 1
+                source = SOURCES[i % len(SOURCES)] if k == 0 else "inspection"
+                body, case = ("督察组", f"DC-{i}-{k}") if source == "inspection" else ("", "")
+                at = stamp(received + datetime.timedelta(hours=k))
+                yield (rid, i, source, at, f"市民{i % 40}", "", body, case, f"投诉{i}", at)
+
+    yield (
+        "projects_complaintreport",
+        ["id", "complaint_id", "source", "received_at", "reporter", "contact"]
+        + ["inspecting_body", "case_number", "content", "recorded_at"],
+        reports(),
     )
 
     def steps():

@@ -66,6 +66,7 @@ PAGES = [
     ("report form", "projects:report-create", None, "Project"),
     ("report edit", "projects:report-update", None, "ProgressReport"),
     ("project history", "projects:project-history", None, "Project"),
+    ("complaint add report", "projects:complaint-add-report", None, "Complaint"),
 ]
 
 

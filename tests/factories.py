@@ -114,14 +114,15 @@ def add_water_records(channel):
 
 def add_operations_records(channel, station_unit=None, pumping_station=None):
     """One row of each daily-operations model around ``channel``: a patrol post and a patrol
-    with a finding, a complaint dispatched to the station with its steps, a monthly assessment
-    with a deduction, and a photo (its file names only: no file is written)."""
+    with a finding, a complaint dispatched to the station with its report and steps, a monthly
+    assessment with a deduction, and a photo (its file names only: no file is written)."""
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
     from projects.models import (
         AssessmentItem,
         Complaint,
+        ComplaintReport,
         ComplaintStep,
         Deduction,
         MonthlyAssessment,
@@ -154,6 +155,12 @@ def add_operations_records(channel, station_unit=None, pumping_station=None):
         stage=Complaint.Stage.DISPATCHED,
         assigned_unit=station,
         deadline=timezone.localdate(),
+    )
+    ComplaintReport.objects.create(
+        complaint=complaint,
+        source=complaint.source,
+        received_at=complaint.received_at,
+        content=complaint.description,
     )
     ComplaintStep.objects.create(complaint=complaint, stage=Complaint.Stage.FOUND)
     ComplaintStep.objects.create(complaint=complaint, stage=Complaint.Stage.DISPATCHED)

@@ -69,7 +69,7 @@ class AssessmentTestCase(TestCase):
         cls.e1_named = deduct(cls.june, "E1", complaint=cls.complaint_named)
         cls.e1_reverse = deduct(cls.june, "E1", note="投诉超期")
         cls.complaint_reverse = Complaint.objects.create(
-            source=Complaint.Source.WECHAT,
+            source=Complaint.Source.PUBLIC,
             location="甲渠泵站旁",
             description="异味",
             assigned_unit=cls.unit_a,

@@ -117,8 +117,9 @@ class PatrolLinkTests(LinkTestCase):
         self.client.force_login(self.viewer)
         url = record.complaint.get_absolute_url()
         self.client.get(url)
-        with self.assertNumQueries(9) as few:
-            # session, user, 2 permissions; complaint; steps; step photos; patrols; their photos
+        with self.assertNumQueries(10) as few:
+            # session, user, 2 permissions; complaint; steps; step photos; reports; patrols;
+            # their photos
             self.client.get(url)
         ct = ContentType.objects.get_for_model(PatrolRecord)
         Photo.objects.bulk_create(

@@ -129,7 +129,7 @@ class ClosedLoopTests(ComplaintTestCase):
         response = self.client.post(
             reverse("projects:complaint-create"),
             {
-                "source": "wechat",
+                "source": "public",
                 "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
                 "complainant": "陈女士",
                 "contact": "138 0000 0000",
@@ -728,7 +728,7 @@ class OverdueTests(ComplaintTestCase):
         self.assertEqual(len(rows), 3)
         numbers = {row[0] for row in rows[1:]}
         self.assertEqual(numbers, {self.overdue.number, self.overdue_b.number})
-        self.assertTrue(all(row[8] == "已超期" for row in rows[1:]))
+        self.assertTrue(all(row[9] == "已超期" for row in rows[1:]))
 
 
 def card_html(content, complaint):
@@ -825,14 +825,15 @@ class QueryCountTests(ComplaintTestCase):
         # count, page, unit and channel filter options
         "list": 8,
         # the complaint with its unit, channel, problem, recorder and deduction; steps with
-        # users; their photos; the patrols that opened it (their photos only when there are)
-        "detail viewer": 8,
+        # users; their photos; its reports; the patrols that opened it (their photos only
+        # when there are)
+        "detail viewer": 9,
         # + the editor's unit (may they handle?)
-        "detail editor": 9,
+        "detail editor": 10,
         # + the dispatch form's units
-        "detail administrator found": 9,
+        "detail administrator found": 10,
         # + the assessment items of the 考核 form
-        "detail administrator evaluated": 9,
+        "detail administrator evaluated": 10,
     }
 
     def add_complaints(self, n):

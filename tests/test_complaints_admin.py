@@ -28,7 +28,7 @@ class ComplaintAdminTests(TestCase):
         now = timezone.localtime()
         data.update(
             {
-                "source": "wechat",
+                "source": "public",
                 "received_at_0": f"{now:%Y-%m-%d}",
                 "received_at_1": f"{now:%H:%M:%S}",
                 "location": "乙渠",

@@ -236,7 +236,7 @@ class ComplaintPageTests(EmptyPageTestCase):
 
     def test_it_says_when_the_complaint_filters_match_none(self):
         self.complaint(Complaint.Stage.FOUND)
-        form = {"assigned_unit": "", "source": Complaint.Source.WECHAT, "channel": ""}
+        form = {"assigned_unit": "", "source": Complaint.Source.PUBLIC, "channel": ""}
         form["overdue"] = ""
         for url in (reverse("projects:complaint-board"), reverse("projects:complaint-list")):
             with self.subTest(url):

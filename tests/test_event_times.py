@@ -402,7 +402,7 @@ class AdminTimeTests(PastEventTestCase):
         data = form_data(self.client.get(url))
         data.update(
             {
-                "source": "wechat",
+                "source": "public",
                 "received_at_0": day,
                 "received_at_1": time,
                 "location": "乙渠",

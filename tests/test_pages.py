@@ -90,8 +90,8 @@ class QueryCountTests(TestCase):
         # stream stats, policies, survey totals, interception batches, construction batches +
         # their stations, condition counts, channel count, plan count, projects table count +
         # page + channels prefetch; the overview's black-odorous names, overdue tasks and their
-        # count, projects and complaints, complaint figures
-        "dashboard": 23,  # + the profile, for the "needs attention" panel (staff has no unit)
+        # count, projects and complaints, complaint figures, the channels by water-quality target
+        "dashboard": 24,  # + the profile, for the "needs attention" panel (staff has no unit)
         # count, page, street and maintaining-unit filter options
         "channel list": 8,
         # channel with its plan and current condition; problems (read once for the table and

@@ -32,6 +32,7 @@ from tests import (
     url_rules_assessment,
     url_rules_attention,
     url_rules_chiefs,
+    url_rules_complaint_reports,
     url_rules_complaints,
     url_rules_jobs,
     url_rules_lookups,
@@ -145,6 +146,7 @@ AREA_RULES = (
     url_rules_chiefs,
     url_rules_outfalls,
     url_rules_map,
+    url_rules_complaint_reports,
 )
 
 

@@ -80,7 +80,7 @@ def rules(t):
                 reverse("projects:complaint-create"),
                 recorders,
                 body={
-                    "source": "wechat",
+                    "source": "public",
                     "received_at": "2018-06-01T09:00",
                     "location": "东渠二号桥",
                     "description": "渠水发黑发臭",

@@ -24,6 +24,9 @@ def rules(t):
                 query={"channel": t.g105.pk},
             ),
             Case("posts", reverse("projects:lookup", args=["posts"]), READ),
+            Case(
+                "open complaint cases", reverse("projects:lookup", args=["open-complaints"]), READ
+            ),
             Case("unknown kind", reverse("projects:lookup", args=["users"]), unknown),
         ],
     }

@@ -34,7 +34,7 @@ class ChannelAdmin(HistoryAdmin):
     actions = [regrade_selected]
     fieldsets = [
         (None, {"fields": ["name", "code", "street", "location", "receiving_water"]}),
-        (_("Condition"), {"fields": ["length_km", "condition", "condition_note"]}),
+        (_("Condition"), {"fields": ["length_km", "condition", "condition_note", "target"]}),
         (_("Maintenance"), {"fields": ["maintaining_unit"]}),
         (_("Map"), {"fields": ["place_on_map"]}),
         SOURCE_FIELDSET,

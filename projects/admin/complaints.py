@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.admin.audit import HistoryAdmin, ReadOnlyHistory, VersionedAdminForm, VersionedFields
 from projects.admin.base import OverdueFilter, admin_change_link, excerpt
 from projects.admin.photos import PhotoInline
-from projects.models import Complaint, ComplaintStep, Problem
+from projects.models import Complaint, ComplaintReport, ComplaintStep, Problem
 from projects.services.complaint_queries import with_overdue
 from projects.services.queries import count_of, photos_of
 
@@ -119,6 +119,7 @@ class ComplaintAdmin(VersionedFields, HistoryAdmin):
                     "received_at",
                     ("complainant", "contact"),
                     "location",
+                    "geometry",
                     "channel",
                     "problem",
                     "description",
@@ -127,7 +128,7 @@ class ComplaintAdmin(VersionedFields, HistoryAdmin):
             },
         ),
         (_("Dispatch"), {"fields": ["assigned_unit", "deadline"]}),
-        (_("Handling"), {"fields": ["action_taken", "handled_at"]}),
+        (_("Handling"), {"fields": ["action_taken", "cause", "handled_at"]}),
         (_("Evaluation and assessment"), {"fields": ["satisfaction", "assessment_deduction"]}),
         (None, {"fields": ["closed_at", "created_by"]}),
     ]
@@ -147,6 +148,16 @@ class ComplaintAdmin(VersionedFields, HistoryAdmin):
             # Recorded here, it was found here: its first step, like the site's, when received.
             ComplaintStep.objects.create(
                 complaint=obj, stage=Complaint.Stage.FOUND, user=request.user, at=obj.received_at
+            )
+            # And its first report, from its own fields (every case has one at least).
+            ComplaintReport.objects.create(
+                complaint=obj,
+                source=obj.source,
+                received_at=obj.received_at,
+                reporter=obj.complainant,
+                contact=obj.contact,
+                content=obj.description,
+                created_by=request.user,
             )
         elif "received_at" in form.changed_data:
             # The 发现 step happened when the complaint was received.

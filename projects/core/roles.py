@@ -34,6 +34,8 @@ UNIT_EDITOR_PERMISSIONS = (
     "add_complaint",
     "change_complaint",
     "add_complaintstep",
+    # A complaint received again (another call, a referral) joins its open case as a report.
+    "add_complaintreport",
     "add_photo",
 )
 ADMINISTRATOR_AUTH_PERMISSIONS = ("view_user", "add_user", "change_user", "view_group")

@@ -16,6 +16,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from projects.core.event_times import EventTimeField
+from projects.forms.complaint_reports import (
+    PointFields,
+    case_number_field,
+    inspecting_body_field,
+)
 from projects.forms.edits import DateInput, VersionedForm
 from projects.forms.filters import SearchFilterSet, YesNoFilter
 from projects.forms.photos import MultiplePhotoField
@@ -37,15 +42,56 @@ def units_for_dispatch():
     )
 
 
-class ComplaintCreateForm(forms.ModelForm):
+class ComplaintCreateForm(PointFields, forms.ModelForm):
     """发现: a complaint as it comes in, or as it came in long ago (``received_at``); it may
-    name the problem of the channel's plan it concerns."""
+    name the problem of the channel's plan it concerns, and where it is (longitude and
+    latitude). Another report of a problem already recorded names its open case (``case``):
+    it is added to that case instead of opening a new one."""
 
+    case = forms.ModelChoiceField(
+        label=_("Report of an open case"),
+        required=False,
+        queryset=Complaint.objects.exclude(stage=Complaint.Stage.ASSESSED),
+        widget=LookupSelect("open-complaints"),
+        help_text=_(
+            "If it reports a problem already recorded: search the case by its number or "
+            "place. The report is added to that case, which is handled once."
+        ),
+    )
     received_at = EventTimeField(
         label=capfirst(Complaint._meta.get_field("received_at").verbose_name),
         future_message=_("A complaint cannot be received in the future."),
     )
+    inspecting_body = inspecting_body_field()
+    case_number = case_number_field()
     photos = MultiplePhotoField(label=_("Photos"))
+
+    field_order = (
+        "case",
+        "source",
+        "inspecting_body",
+        "case_number",
+        "received_at",
+        "complainant",
+        "contact",
+        "location",
+        "longitude",
+        "latitude",
+        "channel",
+        "problem",
+        "description",
+        "photos",
+    )
+    # What a report of an existing case keeps (the rest is the case's own).
+    REPORT_FIELDS = {
+        "source": "source",
+        "received_at": "received_at",
+        "complainant": "reporter",
+        "contact": "contact",
+        "inspecting_body": "inspecting_body",
+        "case_number": "case_number",
+        "description": "content",
+    }
 
     class Meta:
         model = Complaint
@@ -69,6 +115,7 @@ class ComplaintCreateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["channel"].queryset = Channel.objects.order_by("name")
         self.fields["channel"].help_text = _("If known.")
+        self.fields["location"].required = False
         problem = self.fields["problem"]
         problem.help_text = _(
             "If it concerns a problem of the channel's one-river-one-policy plan "
@@ -77,6 +124,29 @@ class ComplaintCreateForm(forms.ModelForm):
         # Validation accepts any problem, so that one of another channel gets a message
         # saying so (Complaint.clean); the search box offers the chosen channel's.
         problem.queryset = Problem.objects.select_related("plan__channel")
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["geometry"] = self.clean_point(cleaned)
+        if cleaned.get("case") is None and not (cleaned.get("location") or "").strip():
+            self.add_error("location", _("Say where the problem is."))
+        return cleaned
+
+    def _post_clean(self):
+        # A report of an existing case is checked as a report (the service); a new case as
+        # a complaint.
+        if self.cleaned_data.get("case") is None:
+            super()._post_clean()
+
+    def complaint_fields(self):
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields["geometry"] = self.cleaned_data.get("geometry")
+        fields["inspecting_body"] = self.cleaned_data["inspecting_body"]
+        fields["case_number"] = self.cleaned_data["case_number"]
+        return fields
+
+    def report_fields(self):
+        return {report: self.cleaned_data[name] for name, report in self.REPORT_FIELDS.items()}
 
 
 class StepForm(VersionedForm):
@@ -129,16 +199,19 @@ class DispatchForm(StepForm):
 
 
 class HandleForm(StepForm):
-    """处置: what was done, with photos after."""
+    """处置: what was done, the cause found (成因), with photos after."""
 
     step = Complaint.Stage.HANDLED
     at_label = _("Handled at")
-    field_order = ("at", "action_taken", "photos")
+    field_order = ("at", "action_taken", "cause", "photos")
     photos = MultiplePhotoField(label=_("Photos after handling"))
 
     class Meta(StepForm.Meta):
-        fields = ("action_taken",)
-        widgets = {"action_taken": forms.Textarea(attrs={"rows": 3})}
+        fields = ("action_taken", "cause")
+        widgets = {
+            "action_taken": forms.Textarea(attrs={"rows": 3}),
+            "cause": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

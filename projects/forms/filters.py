@@ -17,6 +17,7 @@ from projects.models import (
     SegmentScore,
     Stream,
 )
+from projects.services.water_targets import TargetStatus, with_target_status
 
 YES_NO = (("True", _("Yes")), ("False", _("No")))
 
@@ -97,14 +98,20 @@ class ChannelFilter(SearchFilterSet):
     )
     maintaining_unit = filters.ModelChoiceFilter(label=_("Maintaining unit"), queryset=units_of())
     has_plan = YesNoFilter(label=_("Has plan"), method="filter_plan")
+    target_status = filters.ChoiceFilter(
+        label=_("Water-quality target"), choices=TargetStatus.choices, method="filter_target"
+    )
     lookups = {"street": "units", "maintaining_unit": "units"}
 
     class Meta:
         model = Channel
-        fields = ("q", "street", "condition", "maintaining_unit", "has_plan")
+        fields = ("q", "street", "condition", "maintaining_unit", "has_plan", "target_status")
 
     def filter_plan(self, queryset, name, value):
         return queryset.filter(has_plan=value)
+
+    def filter_target(self, queryset, name, value):
+        return with_target_status(queryset).filter(target_status=value)
 
 
 def channels_with_projects(request):

@@ -177,6 +177,7 @@ class ChannelForm(HistoryStampedForm):
             "maintaining_unit",
             "condition",
             "condition_note",
+            "target",
         )
         widgets = {"condition_note": forms.Textarea(attrs={"rows": 3})}
 

@@ -5,6 +5,7 @@ from projects.models.assessment import AssessmentItem, Deduction, MonthlyAssessm
 from projects.models.base import SourceParagraph
 from projects.models.channels import Channel
 from projects.models.chiefs import ChiefAssignment, ChiefInspection, RiverChief
+from projects.models.complaint_reports import ComplaintReport
 from projects.models.complaints import Complaint, ComplaintStep
 from projects.models.imports import ImportBatch
 from projects.models.interception import InterceptionBatch, VillageWork
@@ -24,6 +25,7 @@ __all__ = [
     "AssessmentItem",
     "Complaint",
     "ComplaintStep",
+    "ComplaintReport",
     "Deduction",
     "MonthlyAssessment",
     "PatrolPost",

@@ -77,6 +77,14 @@ class Channel(Sourced):
         CLEAR = "clear", _("Not black-odorous")
         UNKNOWN = "unknown", _("Not assessed")
 
+    class WaterTarget(models.TextChoices):
+        # Not black-odorous (the 2015 guide), or a class of GB 3838-2002
+        # (``projects.standards.surface_water``).
+        NOT_BLACK_ODOROUS = "clear", _("Not black-odorous")
+        CLASS_III = "III", _("Surface water class III")
+        CLASS_IV = "IV", _("Surface water class IV")
+        CLASS_V = "V", _("Surface water class V")
+
     code = models.CharField(
         _("code"),
         max_length=30,
@@ -118,6 +126,13 @@ class Channel(Sourced):
     # Its course as a GeoJSON LineString or MultiLineString in WGS-84 (projects.core.geo).
     geometry = models.JSONField(
         _("location on the map"), null=True, blank=True, validators=[validate_line]
+    )
+    target = models.CharField(
+        _("water-quality target"),
+        max_length=10,
+        choices=WaterTarget.choices,
+        blank=True,
+        help_text=_("Blank: none set."),
     )
 
     objects = ChannelQuerySet.as_manager()

@@ -37,10 +37,14 @@ class Complaint(models.Model):
     Stage = Stage
 
     class Source(models.TextChoices):
-        HOTLINE = "hotline", _("Hotline")
-        WECHAT = "wechat", _("WeChat")
-        INSPECTION = "inspection", _("Supervision inspection")
+        # As the office names them. Until 2026 a complaint by WeChat was its own source: it is
+        # the public's message, 公众来电/来信 (migration 0026).
+        PUBLIC = "public", _("Public call or letter")
+        HOTLINE = "hotline", _("12345 hotline")
+        INSPECTION = "inspection", _("Inspection referral")
+        MEDIA = "media", _("Media")
         PATROL = "patrol", _("Patrol")
+        RIVER_CHIEF = "river_chief", _("River chief's inspection")
         OTHER = "other", _("Other")
 
     class Satisfaction(models.TextChoices):
@@ -80,6 +84,13 @@ class Complaint(models.Model):
         help_text=_("The problem of the channel's one-river-one-policy plan it concerns, if any."),
     )
     description = models.TextField(_("description"))
+    # geometry: validated at merge
+    geometry = models.JSONField(
+        _("location on the map"),
+        null=True,
+        blank=True,
+        help_text=_("A GeoJSON point in WGS-84 longitude and latitude."),
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.FOUND)
     # 调配
     assigned_unit = models.ForeignKey(
@@ -93,6 +104,11 @@ class Complaint(models.Model):
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     # 处置
     action_taken = models.TextField(_("action taken"), blank=True)
+    cause = models.TextField(
+        _("cause found"),
+        blank=True,
+        help_text=_("What caused the problem, as found on handling (成因)."),
+    )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     # 评价
     satisfaction = models.CharField(

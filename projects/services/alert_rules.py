@@ -43,6 +43,7 @@ from projects.core.months import day_start
 from projects.models import Channel, ChiefAssignment, Complaint, Judgement, Task
 from projects.models.complaints import OPEN_WORK_STAGES
 from projects.models.patrols import PostChannelPatrol
+from projects.services.water_targets import missing_target
 
 
 class Kind(models.TextChoices):
@@ -52,6 +53,7 @@ class Kind(models.TextChoices):
     GRADE = "grade", pgettext_lazy("alert kind", "Water quality")
     PATROL = "patrol", pgettext_lazy("alert kind", "Patrol")
     CHIEF_INSPECTION = "chief_inspection", pgettext_lazy("alert kind", "River chief inspection")
+    TARGET = "target", pgettext_lazy("alert kind", "Water-quality target")
 
 
 class Severity(models.TextChoices):
@@ -85,7 +87,7 @@ COLUMNS = (
     "item_unit_name",
     "item_unit_kind",
     "item_previous_grade",
-    "item_latest_grade",
+    "item_latest_grade",  # the latest grade (grades); the target not met (targets)
     "item_interval_days",
     "item_kind_rank",
     "item_key",  # the pk of the row the item comes from: a stable last tie-break
@@ -326,6 +328,33 @@ def chief_inspections(today, horizon):
     )
 
 
+def targets(today, horizon):
+    """A channel whose latest data do not meet its water-quality target
+    (``projects.services.water_targets``: the latest judgement for 不黑不臭, the latest
+    round's samples for a GB 3838 class) → its maintaining unit. Severity "worsened" (worse
+    than it should be), since the latest round (or judgement)."""
+    latest = Judgement.objects.filter(channel=OuterRef("pk"), is_latest=True)
+    since = Coalesce(
+        F("target_round"),
+        _local_date(Subquery(latest.values("computed_at")[:1])),
+        output_field=DateField(),
+    )
+    rows = missing_target()
+    return rows, _columns(
+        Kind.TARGET,
+        item_severity=Value(Severity.WORSENED.value, output_field=CharField()),
+        item_severity_rank=Value(SEVERITY_RANK[Severity.WORSENED], output_field=IntegerField()),
+        item_due=_null(DateField()),
+        item_day=Coalesce(since, Value(EARLIEST), output_field=DateField()),
+        item_since=since,
+        item_label=F("name"),
+        item_channel=F("pk"),
+        **_unit("maintaining_unit"),
+        item_latest_grade=F("target"),
+        item_key=F("pk"),
+    )
+
+
 # name → (kind, the rule: (today, horizon) → (its rows, the expressions of their columns)).
 RULES = {
     "tasks": (Kind.TASK, tasks),
@@ -334,6 +363,7 @@ RULES = {
     "grades": (Kind.GRADE, grades),
     "patrols": (Kind.PATROL, patrols),
     "chief_inspections": (Kind.CHIEF_INSPECTION, chief_inspections),
+    "targets": (Kind.TARGET, targets),
 }
 # The columns ``counts`` reads: what counting needs, not the labels and units (their joins).
 COUNTED = ("item_kind", "item_severity")

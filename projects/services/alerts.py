@@ -16,7 +16,9 @@ For a day ``today`` and a look-ahead of ``days_ahead`` days (the ``ALERT_DAYS_AH
   in whole days) → the post's station;
 - a serving river chief who has not inspected one of their channels within their level's
   frequency (``CHIEF_INSPECTION_DAYS``), counted from the term's start when never →
-  the channel's maintaining unit.
+  the channel's maintaining unit;
+- a channel whose latest data do not meet its water-quality target (不黑不臭 or a GB 3838
+  class: ``water_targets``) → its maintaining unit.
 
 The rules are querysets (``projects.services.alert_rules``, one per kind): the digest reads
 them whole, the dashboard counts them and reads the first few, the "needs attention" list pages
@@ -34,7 +36,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
 from projects.core.links import first_path
-from projects.models import Judgement, ResponsibleUnit
+from projects.models import Channel, Judgement, ResponsibleUnit
 from projects.services.alert_rules import (
     COUNTED,
     KIND_ORDER,
@@ -104,6 +106,8 @@ class Item:
     @property
     def status(self):
         """'Overdue by 3 days', 'Due in 2 days', 'Due today', 'Never patrolled', 'Worsened'."""
+        if self.kind == Kind.TARGET:
+            return gettext("Target not met")
         if self.severity == Severity.WORSENED:
             return str(self.severity_label)
         if self.severity == Severity.DUE_SOON:
@@ -143,6 +147,11 @@ class Item:
                     values["days"],
                 )
             return text % values
+        if self.kind == Kind.TARGET:
+            return gettext("Target %(target)s; latest data of %(date)s") % {
+                "target": Channel.WaterTarget(self.latest_grade).label,
+                "date": _date(self.since),
+            }
         if self.kind == Kind.PATROL:
             values = {"date": _date(self.since), "days": self.interval_days}
             if self.since is None:
@@ -215,7 +224,7 @@ def item_of(row, today):
         link = first_path(
             ("projects:complaint-detail", [complaint]), ("projects:complaint-board", [])
         )
-    elif kind == Kind.GRADE:
+    elif kind in (Kind.GRADE, Kind.TARGET):
         link = first_path(("projects:channel-detail", [channel]))
         link = f"{link}#water-quality" if link else None
     elif kind == Kind.CHIEF_INSPECTION:

@@ -47,6 +47,7 @@ from projects.models import (
     ResponsibleUnit,
 )
 from projects.models.complaints import STAGE_ORDER, Stage
+from projects.services.complaint_reports import report_of_new_case, save_first_report
 from projects.services.photos import attach_photos
 
 # The assessment items a complaint's 考核 suggests, by code (seeded by migration 0008). The
@@ -262,21 +263,45 @@ def just_recorded(complaint):
 
 
 @transaction.atomic
-def open_complaint(user, note="", photos=(), refuse_duplicate=False, **fields):
-    """Record a complaint at 发现 (found) with its first step, which happened when it was
-    received (``received_at``, default now). ``fields`` are Complaint fields (source,
-    received_at, location, description, channel, problem, ...); ``photos`` (validated
-    uploads) are attached to the first step as the before-handling photos. With
+def open_complaint(
+    user,
+    note="",
+    photos=(),
+    refuse_duplicate=False,
+    inspecting_body="",
+    case_number="",
+    **fields,
+):
+    """Record a complaint case at 发现 (found) with its first step, which happened when it was
+    received (``received_at``, default now), and its first report (the source, reporter,
+    contact, time and description, with ``inspecting_body`` and ``case_number`` for an
+    inspection referral: ``complaint_reports``). ``fields`` are Complaint fields (source,
+    received_at, location, description, channel, problem, geometry, ...); ``photos``
+    (validated uploads) are attached to the first step as the before-handling photos. With
     ``refuse_duplicate``, the same complaint recorded by the same user a moment ago
-    (``just_recorded``) raises ``AlreadyRecorded`` instead, nothing written."""
+    (``just_recorded``) raises ``AlreadyRecorded`` instead, nothing written. A case number
+    already recorded for the same body is refused (ValidationError), nothing written."""
     complaint = Complaint(created_by=_acting(user), **fields)
     complaint.full_clean()
     if refuse_duplicate and complaint.created_by_id is not None:
         earlier = just_recorded(complaint)
         if earlier is not None:
             raise AlreadyRecorded(earlier)
+    report = report_of_new_case(
+        complaint.created_by,
+        complaint,
+        source=complaint.source,
+        received_at=complaint.received_at,
+        reporter=complaint.complainant,
+        contact=complaint.contact,
+        content=complaint.description,
+        inspecting_body=inspecting_body,
+        case_number=case_number,
+    )
     complaint._history_user = complaint.created_by
     complaint.save()
+    report._history_user = complaint.created_by
+    save_first_report(report, complaint)
     step = ComplaintStep.objects.create(
         complaint=complaint,
         stage=Complaint.Stage.FOUND,
@@ -306,15 +331,16 @@ def dispatch(complaint, user, *, assigned_unit, deadline, note="", expected_vers
 
 
 @transaction.atomic
-def handle(complaint, user, *, action_taken, photos=(), expected_version=None, at=None):
-    """处置 at ``at`` (default now): what the assigned unit did, with after photos; ``at`` is
-    the complaint's ``handled_at``."""
+def handle(complaint, user, *, action_taken, cause="", photos=(), expected_version=None, at=None):
+    """处置 at ``at`` (default now): what the assigned unit did, with after photos, and the
+    cause it found (成因, optional); ``at`` is the complaint's ``handled_at``."""
     at = _when(at)
 
     def change(current, at):
         if not (action_taken or "").strip():
             raise ValidationError({"action_taken": _("Say what was done.")})
         current.action_taken = action_taken.strip()
+        current.cause = (cause or "").strip() or current.cause
         current.handled_at = at
 
     current, step = _advance(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from projects.core.months import month_bounds, this_month
 from projects.models import Channel, Complaint, Project, Task
 from projects.services.complaint_queries import handling_time, overdue_q
+from projects.services.water_targets import TargetStatus, with_target_status
 
 # The most names a list of the overview shows; its "all" link leads to the rest.
 LIMIT = 10
@@ -65,6 +66,21 @@ def black_odorous_counts(condition_counts):
     measured), worst first: the per-grade links of the overview, without another query."""
     by_value = {row[0]: row for row in condition_counts}
     return [by_value[value] for value in BLACK_ODOROUS if value in by_value]
+
+
+def target_counts():
+    """{TargetStatus value: number of channels}, every status present (0 when none): how many
+    channels meet their water-quality target, miss it, are not measured, have none. One
+    query."""
+    counts = dict.fromkeys(TargetStatus.values, 0)
+    rows = (
+        with_target_status(Channel.objects.order_by())
+        .values_list("target_status")
+        .annotate(n=Count("pk"))
+        .values_list("target_status", "n")
+    )
+    counts.update(rows)
+    return counts
 
 
 def overdue_tasks(limit=LIMIT, today=None, total=None):

@@ -26,12 +26,31 @@ class StageColumn(tables.Column):
         return value
 
 
+def coordinate(record, index):
+    point = (record.geometry or {}).get("coordinates") or ()
+    return point[index] if len(point) > index else ""
+
+
 class ComplaintTable(tables.Table):
     number = tables.Column(linkify=True, attrs={"td": {"class": "nowrap"}})
     received_at = DateTimeColumn()
     source = tables.Column()
+    report_count = tables.Column(
+        verbose_name=_("Reports"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+    )
     location = tables.Column(attrs={"td": {"class": "name"}})
+    # In the export, not on the page: where on the map, the plan problem and the cause.
+    longitude = tables.Column(
+        verbose_name=_("Longitude"), empty_values=(), orderable=False, visible=False
+    )
+    latitude = tables.Column(
+        verbose_name=_("Latitude"), empty_values=(), orderable=False, visible=False
+    )
     channel = tables.Column(linkify=True, default="")
+    problem = tables.Column(
+        verbose_name=_("Plan problem"), accessor="problem__title", default="", visible=False
+    )
+    cause = tables.Column(default="", visible=False)
     assigned_unit = tables.Column(default="")
     deadline = DateColumn(default="")
     stage = StageColumn(order_by=("stage_order",))
@@ -46,6 +65,7 @@ class ComplaintTable(tables.Table):
             "number",
             "received_at",
             "source",
+            "report_count",
             "location",
             "channel",
             "assigned_unit",
@@ -55,8 +75,18 @@ class ComplaintTable(tables.Table):
             "handled_at",
             "satisfaction",
             "closed_at",
+            "longitude",
+            "latitude",
+            "problem",
+            "cause",
         )
         order_by = ("-received_at",)
+
+    def render_longitude(self, record):
+        return coordinate(record, 0)
+
+    def render_latitude(self, record):
+        return coordinate(record, 1)
 
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}

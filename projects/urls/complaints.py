@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from projects.views import complaints
+from projects.views import complaint_reports, complaints
 
 urlpatterns = [
     path("complaints/", complaints.ComplaintBoardView.as_view(), name="complaint-board"),
     path("complaints/all/", complaints.ComplaintListView.as_view(), name="complaint-list"),
-    path("complaints/new/", complaints.ComplaintCreateView.as_view(), name="complaint-create"),
+    path(
+        "complaints/new/", complaint_reports.ComplaintCreateView.as_view(), name="complaint-create"
+    ),
     path("complaints/<int:pk>/", complaints.ComplaintDetailView.as_view(), name="complaint-detail"),
     path(
         "complaints/<int:pk>/dispatch/",
@@ -19,6 +21,11 @@ urlpatterns = [
         "complaints/<int:pk>/evaluate/",
         complaints.EvaluateView.as_view(),
         name="complaint-evaluate",
+    ),
+    path(
+        "complaints/<int:pk>/reports/new/",
+        complaint_reports.AddReportView.as_view(),
+        name="complaint-add-report",
     ),
     path("complaints/<int:pk>/assess/", complaints.AssessView.as_view(), name="complaint-assess"),
 ]

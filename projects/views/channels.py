@@ -22,6 +22,7 @@ from projects.services.chiefs import channel_chiefs
 from projects.services.complaint_queries import channel_complaints, complaints_of
 from projects.services.map_layers import channel_map
 from projects.services.water_quality import channel_water_quality
+from projects.services.water_targets import TargetStatus, with_target_status
 from projects.tables.channels import ChannelTable
 from projects.tables.outfalls import ChannelOutfallTable
 from projects.tables.patrols import ChannelMeasureTable, ChannelPatrolTable
@@ -70,7 +71,7 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
                 "-patrolled_at"
             )
             self._channel = get_object_or_404(
-                Channel.objects.with_condition()
+                with_target_status(Channel.objects.with_condition())
                 .annotate(last_patrolled_at=Subquery(last_patrol.values("patrolled_at")[:1]))
                 .select_related(
                     "street",
@@ -166,6 +167,7 @@ class ChannelDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
         context["plan"] = plan
         context["water"] = channel_water_quality(channel)
         context["channel_map"] = channel_map(channel)  # None without a place: no map
+        context["target_status_label"] = TargetStatus(channel.target_status).label
         context["patrol_posts"] = channel_patrol_posts(channel)
         context["channel_chiefs"] = channel_chiefs(channel)
         context["complaints"], context["complaint_count"] = channel_complaints(channel)

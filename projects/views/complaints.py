@@ -1,7 +1,9 @@
 """Complaints handled in a closed loop: the board of open complaints by stage with the counts
-per unit, the list of every complaint, recording one (发现), and a complaint's page with its
-timeline and, for whoever may take it, the next step's form: 调配 dispatch, 处置 handle,
-评价 evaluate (or return for re-handling), 考核 assess.
+per unit, the list of every complaint, and a complaint's page with its reports, its timeline
+and, for whoever may take it, the next step's form: 调配 dispatch, 处置 handle, 评价 evaluate
+(or return for re-handling), 考核 assess. Recording one (发现) and adding a report to a case:
+``projects.views.complaint_reports``; each case's number of reports is counted in the board's
+and the list's queries.
 
 Every step posts to its own URL with the time it happened; the server checks the user (403),
 the stage (a clear message, nothing changed) and the time whatever the page showed. The writes
@@ -13,9 +15,8 @@ import copy
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 from django.db.models import (
     Case,
     Count,
@@ -30,21 +31,22 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 from django_filters.views import FilterView
 
+from projects.forms.complaint_reports import ReportForm
 from projects.forms.complaints import (
     STEP_FORMS,
     ComplaintBoardFilter,
-    ComplaintCreateForm,
     ComplaintFilter,
     EvaluateForm,
 )
-from projects.models import Complaint, ComplaintStep, PatrolRecord
+from projects.models import Complaint, ComplaintReport, ComplaintStep, PatrolRecord
 from projects.models.complaints import STAGE_ORDER, Stage
 from projects.services import complaint_queries as queries
 from projects.services import complaints as loop
 from projects.services.access import unit_id_of
+from projects.services.complaint_reports import with_report_count
 from projects.tables.complaints import ComplaintTable, UnitStatisticsTable
 from projects.views.base import ListPage, TablesMixin
 
@@ -103,7 +105,7 @@ class ComplaintBoardView(LoginRequiredMixin, TablesMixin, FilterView):
         by_stage = {stage: [] for stage in STAGE_ORDER[:-1]}
         for stage, stage_cards in by_stage.items():
             stage_cards.extend(
-                open_complaints.filter(stage=stage)
+                with_report_count(open_complaints.filter(stage=stage))
                 .select_related("assigned_unit", "channel")
                 .order_by(F("deadline").asc(nulls_last=True), "received_at", "pk")[
                     :BOARD_COLUMN_LIMIT
@@ -148,57 +150,15 @@ class ComplaintListView(ListPage):
 
     def get_queryset(self):
         return queries.with_overdue(
-            Complaint.objects.select_related("assigned_unit", "channel").annotate(
-                stage_order=stage_order()
+            with_report_count(
+                Complaint.objects.select_related("assigned_unit", "channel", "problem")
             )
-        )
+        ).annotate(stage_order=stage_order())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_add"] = self.request.user.has_perm("projects.add_complaint")
         return context
-
-
-class ComplaintCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    """发现: record a complaint as it comes in, with photos. The same complaint sent twice by
-    the same user is recorded once (``open_complaint``'s ``refuse_duplicate``)."""
-
-    permission_required = "projects.add_complaint"
-    form_class = ComplaintCreateForm
-    template_name = "projects/complaints/form.html"
-
-    def form_valid(self, form):
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            complaint = loop.open_complaint(
-                self.request.user,
-                photos=form.cleaned_data["photos"],
-                refuse_duplicate=True,
-                **fields,
-            )
-        except loop.AlreadyRecorded as duplicate:
-            # The form sent twice (a double click, a resent page): show the one recorded.
-            messages.info(
-                self.request,
-                _(
-                    "You recorded this same complaint a moment ago as %(number)s: it is shown "
-                    "here, and was not recorded twice."
-                )
-                % {"number": duplicate.complaint.number},
-            )
-            return redirect(duplicate.complaint)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        except IntegrityError:
-            # Many complaints recorded at the same moment took every number it drew.
-            form.add_error(None, _("The complaint could not be numbered: please save again."))
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Complaint %(number)s has been recorded.") % {"number": complaint.number},
-        )
-        return redirect(complaint)
 
 
 # -- A complaint's page and its steps -------------------------------------------------------
@@ -212,6 +172,7 @@ class ComplaintPage(LoginRequiredMixin):
 
     def get_complaint(self):
         steps = ComplaintStep.objects.select_related("user").prefetch_related("photos")
+        reports = ComplaintReport.objects.select_related("created_by")
         patrols = PatrolRecord.objects.select_related(
             "post__station", "channel", "pumping_station"
         ).prefetch_related("photos")
@@ -225,6 +186,7 @@ class ComplaintPage(LoginRequiredMixin):
                 "assessment_deduction__assessment",
             ).prefetch_related(
                 Prefetch("steps", queryset=steps),
+                Prefetch("reports", queryset=reports),
                 Prefetch("patrol_records", queryset=patrols),
             ),
             pk=self.kwargs["pk"],
@@ -238,6 +200,12 @@ class ComplaintPage(LoginRequiredMixin):
         ):
             return unit_id_of(user)
         return None
+
+    def report_form(self, complaint):
+        """The form of another report, for a user who may add one to the open case."""
+        if not complaint.is_open or not self.request.user.has_perm("projects.add_complaintreport"):
+            return None
+        return ReportForm(prefix="report")
 
     def may_take(self, complaint, stage):
         return loop.may_take_step(self.request.user, complaint, stage, self.unit_id())
@@ -265,6 +233,8 @@ class ComplaintPage(LoginRequiredMixin):
             "complaint": complaint,
             "steps": steps,
             "patrols": list(complaint.patrol_records.all()),
+            "reports": list(complaint.reports.all()),
+            "report_form": self.report_form(complaint),
             "handling_days": handling_days(complaint),
             "stages": stage_track(complaint),
             "form": form,
@@ -284,10 +254,13 @@ def complaint_copy(complaint):
     return copy.copy(complaint)
 
 
-def add_errors(form, error):
-    """A transition's refusal on the form: under the field it names when the form has it."""
+def add_errors(form, error, names=None):
+    """A transition's refusal on the form: under the field it names when the form has it.
+    ``names``: {form field: the field the error names} where they differ."""
+    fields_of = {named: field for field, named in (names or {}).items()}
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
+            name = fields_of.get(name, name)
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
@@ -420,6 +393,7 @@ class HandleView(StepView):
             self.complaint,
             self.request.user,
             action_taken=form.cleaned_data["action_taken"],
+            cause=form.cleaned_data["cause"],
             photos=form.cleaned_data["photos"],
             expected_version=version,
             at=form.cleaned_data["at"],

@@ -53,5 +53,6 @@ class DashboardView(LoginRequiredMixin, TablesMixin, TemplateView):
             overdue=overview.overdue(tasks=overdue_task_count(attention)),
             this_month=this_month(),
             complaint_figures=overview.complaint_figures(),
+            target_counts=overview.target_counts(),
         )
         return context

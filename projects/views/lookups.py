@@ -13,7 +13,9 @@ Kinds:
 - ``posts``: the active patrol posts the user may record on; ``all-posts``: every post (the
   patrol list's filter);
 - ``patrol-channels``, ``patrol-stations``: the channels and pumping stations those posts cover
-  (``post=``: of that post only).
+  (``post=``: of that post only);
+- ``open-complaints``: the complaint cases not closed (assessed), matching the number or the
+  place, the latest received first.
 
 For logged-in users (anonymous: the login page); GET only; an unknown kind: 404."""
 
@@ -26,6 +28,7 @@ from django.views import View
 from projects.forms.widgets import LOOKUP_LIMIT
 from projects.models import (
     Channel,
+    Complaint,
     PatrolPost,
     Problem,
     Project,
@@ -102,6 +105,15 @@ def patrol_stations(request, q):
     )
 
 
+def open_complaints(request, q):
+    return (
+        Complaint.objects.exclude(stage=Complaint.Stage.ASSESSED)
+        .filter(Q(number__icontains=q) | Q(location__icontains=q))
+        .order_by("-received_at", "-pk")
+        .values("id", text=Concat("number", Value(" "), "location"))
+    )
+
+
 KINDS = {
     "channels": channels,
     "problems": problems,
@@ -111,6 +123,7 @@ KINDS = {
     "all-posts": all_posts,
     "patrol-channels": patrol_channels,
     "patrol-stations": patrol_stations,
+    "open-complaints": open_complaints,
 }
 
 
