@@ -313,7 +313,8 @@ class AdminPhotoTests(FreshMedia, ComplaintTestCase):
         page = self.client.get(reverse("admin:projects_photo_add"))
         offered = page.context["adminform"].form.fields["content_type"].queryset
         self.assertEqual(
-            sorted(t.model for t in offered), ["complaintstep", "measure", "patrolrecord"]
+            sorted(t.model for t in offered),
+            ["chiefinspection", "complaintstep", "measure", "outfall", "patrolrecord"],
         )
 
     def test_it_refuses_an_id_that_names_no_record_beside_it(self):
