@@ -12,6 +12,8 @@ from projects.services.map_layers import CONDITION_COLOURS, RED
 from tests.browser import log_in
 from tests.test_browser_map import click_map, world  # noqa: F401 (the fixture)
 
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.fixture
 def outfall(world):  # noqa: F811 (the fixture imported above)
