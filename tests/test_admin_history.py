@@ -28,6 +28,7 @@ from projects.forms.edits import VersionedForm
 from projects.models import (
     InterceptionBatch,
     Job,
+    MapOutline,
     PipeConstructionBatch,
     Plan,
     Profile,
@@ -37,6 +38,7 @@ from projects.models import (
     Task,
 )
 from tests.factories import (
+    add_chief_records,
     add_operations_records,
     add_outfall_records,
     add_sewer_records,
@@ -475,6 +477,11 @@ class AdminRoleTests(AdminHistoryTestCase):
         add_water_records(cls.task.plan.channel)  # and of each water-quality model
         add_operations_records(cls.task.plan.channel)  # and of each daily-operations model
         add_outfall_records(cls.task.plan.channel)  # and of each outfall model
+        add_chief_records(cls.task.plan.channel)  # and of each river-chief model
+        ring = [[113.4, 22.1], [113.7, 22.1], [113.7, 22.4], [113.4, 22.1]]
+        MapOutline.objects.create(  # and a map outline
+            name="香洲区", geometry={"type": "Polygon", "coordinates": [ring]}
+        )
         Job.objects.create(kind="regrade")  # and a background job
         # The article gives the plans no 责任清单 row: one of the test's own.
         cls.task.plan.responsibilities.create(unit=cls.unit, duty="日常管护")

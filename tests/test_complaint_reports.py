@@ -1,5 +1,5 @@
 """Complaint cases and their reports: several reports of one problem (three inspection
-referrals with their case numbers) gathered into one case, linked to its channel and plan
+referrals with their case numbers) gathered into one case, linked to its channel, outfall and plan
 problem, handled once and counted once on the board, in the list, on the dashboard and in the
 month report, with the number of reports shown; a case number already recorded for the same
 inspecting body refused, naming its case; where the case is (place, coordinates) and its cause;
@@ -24,6 +24,7 @@ from projects.models import (
     Complaint,
     ComplaintReport,
     ComplaintStep,
+    Outfall,
     Photo,
     Plan,
     Problem,
@@ -53,6 +54,9 @@ class ReportTestCase(TestCase):
         cls.channel = Channel.objects.create(name="东排洪渠")
         plan = Plan.objects.create(channel=cls.channel, title="东排洪渠一河一策方案")
         cls.problem = Problem.objects.create(plan=plan, title="溢流口污水直排", category="sewage")
+        cls.outfall = Outfall.objects.create(
+            code="DP-01", channel=cls.channel, place="利达花园旁", kind=Outfall.Kind.OVERFLOW
+        )
 
     def setUp(self):
         ContentType.objects.get_for_model(ComplaintStep)
@@ -71,6 +75,7 @@ class ReportTestCase(TestCase):
             "longitude": "",
             "latitude": "",
             "channel": str(self.channel.pk),
+            "outfall": "",
             "problem": str(self.problem.pk),
             "description": "溢流口污水外溢，气味很大",
             **extra,
@@ -113,12 +118,21 @@ class OneCaseOfThreeReferralsTests(ReportTestCase):
         self.client.force_login(self.administrator)
         # The first referral opens the case, where and why with it.
         response = self.client.post(
-            CREATE, self.referral("粤督-2018-001", longitude="113.5436", latitude="22.2710")
+            CREATE,
+            self.referral(
+                "粤督-2018-001",
+                longitude="113.5436",
+                latitude="22.2710",
+                outfall=str(self.outfall.pk),
+            ),
         )
         complaint = Complaint.objects.get()
         self.assertRedirects(response, complaint.get_absolute_url())
         self.assertEqual(complaint.geometry, {"type": "Point", "coordinates": [113.5436, 22.271]})
-        self.assertEqual((complaint.channel, complaint.problem), (self.channel, self.problem))
+        self.assertEqual(
+            (complaint.channel, complaint.outfall, complaint.problem),
+            (self.channel, self.outfall, self.problem),
+        )
         # The second is received as a report of that case, chosen in the search box.
         lookup = self.client.get(
             reverse("projects:lookup", args=["open-complaints"]), {"q": complaint.number}
@@ -175,6 +189,7 @@ class OneCaseOfThreeReferralsTests(ReportTestCase):
         self.assertIn("经度 113.5436，纬度 22.271", html)
         self.assertIn(f'href="{self.channel.get_absolute_url()}"', html)
         self.assertIn("溢流口污水直排", html)
+        self.assertIn(f'<a href="{self.outfall.get_absolute_url()}">DP-01</a>', html)
         self.assertIn("香洲污水处理厂满负荷运行", html)
 
         # The board: one card, "3 reports".
@@ -200,6 +215,7 @@ class OneCaseOfThreeReferralsTests(ReportTestCase):
         self.assertEqual(row["反映次数"], "3")
         self.assertEqual((row["经度"], row["纬度"]), ("113.5436", "22.271"))
         self.assertEqual(row["一河一策问题"], "溢流口污水直排")
+        self.assertEqual(row["排口"], "DP-01")
         self.assertEqual(row["成因"], "香洲污水处理厂满负荷运行，管网污水溢流")
         self.assertNotIn("<", "".join(lines[1]))
 

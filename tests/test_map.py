@@ -11,6 +11,7 @@ from projects.models import (
     Channel,
     Judgement,
     MapOutline,
+    Outfall,
     PumpingStation,
     ResponsibleUnit,
     SamplingPoint,
@@ -94,7 +95,7 @@ class FeaturesTest(MapTestCase):
         self.assertEqual(geometry["geometry"], LINE)
         self.assertEqual(
             [layer["key"] for layer in data["layers"]],
-            ["channels", "sampling_points", "pumping_stations"],
+            ["channels", "sampling_points", "pumping_stations", "outfalls", "complaints"],
         )
         self.assertFalse(any(layer["truncated"] for layer in data["layers"]))
         legend = {entry["key"]: entry["colour"] for entry in data["layers"][0]["legend"]}
@@ -144,10 +145,10 @@ class FeaturesTest(MapTestCase):
 
 
 class QueryCountTest(MapTestCase):
-    # session, user; the three layers; the outlines (the street choices are not listed). The
+    # session, user; the five layers; the outlines (the street choices are not listed). The
     # page itself: session, user, the user's and their groups' permissions (the import button),
     # the street choices (a short list, read once).
-    FEATURES = 6
+    FEATURES = 8
     PAGE = 5
 
     def assert_counts(self):
@@ -244,15 +245,17 @@ class DrawingTest(MapTestCase):
 
     def test_the_drawing_page_reads_a_fixed_number_of_queries(self):
         # session, user, the user's and their groups' permissions; the channel; its sampling
-        # points; its pumping stations (a point's page: the point with its channel, in one).
+        # points; its pumping stations; its outfalls (a point's page: the point with its
+        # channel, in one).
         self.client.force_login(self.administrator)
         url = self.url("channel", self.light)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             self.assertEqual(self.client.get(url).status_code, 200)
         for i in range(30):
             SamplingPoint.objects.create(channel=self.light, name=f"{i}号加测点")
             PumpingStation.objects.create(name=f"加测泵站{i}", channel=self.light)
-        with self.assertNumQueries(7):
+            Outfall.objects.create(code=f"JC-{i}", channel=self.light, kind="rain")
+        with self.assertNumQueries(8):
             self.assertEqual(self.client.get(url).status_code, 200)
         with self.assertNumQueries(5):
             self.client.get(self.url("sampling-point", self.point))
@@ -265,5 +268,5 @@ class DrawingTest(MapTestCase):
         self.light.refresh_from_db()
         self.assertEqual(self.light.geometry, LINE)
         self.client.force_login(self.administrator)
-        response = self.client.get(reverse("projects:map-edit", args=["outfall", 1]))
+        response = self.client.get(reverse("projects:map-edit", args=["complaint", 1]))
         self.assertEqual(response.status_code, 404)

@@ -17,6 +17,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from projects.models import (
+    Complaint,
     Measure,
     Outfall,
     Photo,
@@ -25,6 +26,8 @@ from projects.models import (
     SamplingPoint,
     TreatmentPlant,
 )
+from projects.services.complaint_reports import add_report
+from projects.services.complaints import open_complaint
 from projects.services.photos import attach_photos
 from tests.browser_forms import form_data
 from tests.photos import photo_upload
@@ -418,15 +421,25 @@ class QueryCountTests(OutfallTestCase):
             problem.save()
             self.zb01.problems.add(problem)
         self.zb01.measures.add(*Measure.objects.all())
+        for i in range(12):
+            case = open_complaint(
+                self.administrator,
+                source=Complaint.Source.HOTLINE,
+                location=f"排口{i}",
+                outfall=self.zb01,
+                description="排口发臭",
+            )
+            add_report(case, self.administrator, source="public", reporter="市民", content="又反映")
 
     def pages(self):
         # session, user, user and group permissions; then the page's own queries.
         return [
             # count, page; the channel filter's options
             ("register", REGISTER, 7),
-            # outfall with channel and plant; latest samples with their total; sampling
-            # points; problems; measures; photos
-            ("outfall", self.zb01.get_absolute_url(), 10),
+            # outfall with channel and plant; latest samples with their total; latest
+            # complaint cases with their total and reports; sampling points; problems;
+            # measures; photos
+            ("outfall", self.zb01.get_absolute_url(), 11),
             # plant; outfalls count + page; problems count + page
             ("plant", self.plant.get_absolute_url(), 9),
             ("register of a channel", f"{REGISTER}?channel={self.zaobei.pk}", 8),

@@ -23,6 +23,12 @@ def rules(t):
                 READ,
                 query={"channel": t.g105.pk},
             ),
+            Case(
+                "a channel's outfalls",
+                reverse("projects:lookup", args=["outfalls"]),
+                READ,
+                query={"channel": t.g105.pk},
+            ),
             Case("posts", reverse("projects:lookup", args=["posts"]), READ),
             Case(
                 "open complaint cases", reverse("projects:lookup", args=["open-complaints"]), READ

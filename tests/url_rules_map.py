@@ -5,7 +5,7 @@ import json
 
 from django.urls import reverse
 
-from projects.models import Channel, MapOutline, PumpingStation, SamplingPoint
+from projects.models import Channel, MapOutline, Outfall, PumpingStation, SamplingPoint
 
 LINE = {"type": "LineString", "coordinates": [[113.55, 22.27], [113.56, 22.28]]}
 SPOT = {"type": "Point", "coordinates": [113.555, 22.275]}
@@ -15,6 +15,9 @@ def setup(cls):
     cls.map_channel = Channel.objects.create(name="地图测试渠", geometry=LINE)
     cls.map_point = SamplingPoint.objects.create(channel=cls.map_channel, name="地图测试点")
     cls.map_station = PumpingStation.objects.create(name="地图测试泵站", geometry=SPOT)
+    cls.map_outfall = Outfall.objects.create(
+        code="MAP-01", channel=cls.map_channel, kind=Outfall.Kind.RAIN
+    )
     ring = [[113.5, 22.2], [113.6, 22.2], [113.6, 22.3], [113.5, 22.2]]
     MapOutline.objects.create(name="测试边界", geometry={"type": "Polygon", "coordinates": [ring]})
 
@@ -39,6 +42,12 @@ def rules(t):
         "projects:map": [
             Case("", reverse("projects:map"), READ),
             Case("filtered", reverse("projects:map"), READ, query={"condition": "light"}),
+            Case(
+                "outfalls and complaints filtered",
+                reverse("projects:map"),
+                READ,
+                query={"outfall_status": "to_fix", "stage": "found"},
+            ),
         ],
         "projects:map-features": [
             Case("", reverse("projects:map-features"), READ),
@@ -54,5 +63,6 @@ def rules(t):
             edit("channel", t.map_channel, LINE),
             edit("sampling-point", t.map_point, SPOT),
             edit("pumping-station", t.map_station, SPOT),
+            edit("outfall", t.map_outfall, SPOT),
         ],
     }

@@ -96,7 +96,7 @@ class ComplaintAdmin(VersionedFields, HistoryAdmin):
     ]
     list_select_related = ["assigned_unit"]
     search_fields = ["number", "location", "description", "complainant", "contact"]
-    autocomplete_fields = ["channel", "assigned_unit"]
+    autocomplete_fields = ["channel", "outfall", "assigned_unit"]
     # The loop's own fields move only through the site's steps (发现 → … → 考核), each recorded
     # with its user and time; here they are shown, not edited.
     readonly_fields = [
@@ -121,6 +121,7 @@ class ComplaintAdmin(VersionedFields, HistoryAdmin):
                     "location",
                     "geometry",
                     "channel",
+                    "outfall",
                     "problem",
                     "description",
                     "stage",

@@ -25,7 +25,7 @@ from projects.forms.edits import DateInput, VersionedForm
 from projects.forms.filters import SearchFilterSet, YesNoFilter
 from projects.forms.photos import MultiplePhotoField
 from projects.forms.widgets import LookupSelect, lookup_when_long
-from projects.models import Channel, Complaint, Problem, ResponsibleUnit
+from projects.models import Channel, Complaint, Outfall, Problem, ResponsibleUnit
 from projects.services.complaint_queries import assessment_items, overdue_q
 from projects.services.complaints import suggested_item_code
 
@@ -78,6 +78,7 @@ class ComplaintCreateForm(PointFields, forms.ModelForm):
         "longitude",
         "latitude",
         "channel",
+        "outfall",
         "problem",
         "description",
         "photos",
@@ -102,11 +103,13 @@ class ComplaintCreateForm(PointFields, forms.ModelForm):
             "contact",
             "location",
             "channel",
+            "outfall",
             "problem",
             "description",
         )
         widgets = {
             "channel": LookupSelect("channels"),
+            "outfall": LookupSelect("outfalls", depends_on=("id_channel", "channel")),
             "problem": LookupSelect("problems", depends_on=("id_channel", "channel")),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
@@ -124,6 +127,12 @@ class ComplaintCreateForm(PointFields, forms.ModelForm):
         # Validation accepts any problem, so that one of another channel gets a message
         # saying so (Complaint.clean); the search box offers the chosen channel's.
         problem.queryset = Problem.objects.select_related("plan__channel")
+        outfall = self.fields["outfall"]
+        outfall.help_text = _(
+            "If it concerns an outfall: search it by its code (the chosen channel's are offered; "
+            "the channel may then be left empty)."
+        )
+        outfall.queryset = Outfall.objects.select_related("channel")
 
     def clean(self):
         cleaned = super().clean()

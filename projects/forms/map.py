@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.core.geo import clean_geometry, geometry_from_gcj02
 from projects.forms.filters import units_of
 from projects.forms.widgets import lookup_when_long
-from projects.models import Channel
+from projects.models import Channel, Complaint, Outfall
 from projects.services.geo_import import KINDS, MAX_BYTES
 from projects.services.map_layers import LAYER_CHOICES
 
@@ -41,9 +41,16 @@ class MapFilter(filters.FilterSet):
         label=_("Channel condition"), choices=Channel.Condition.choices, method="keep"
     )
 
+    outfall_status = filters.ChoiceFilter(
+        label=_("Outfall status"), choices=Outfall.Status.choices, method="keep"
+    )
+    stage = filters.ChoiceFilter(
+        label=_("Complaint stage"), choices=Complaint.Stage.choices, method="keep"
+    )
+
     class Meta:
         model = Channel
-        fields = ("layer", "street", "condition")
+        fields = ("layer", "street", "condition", "outfall_status", "stage")
 
     @property
     def form(self):
@@ -64,7 +71,12 @@ class MapFilter(filters.FilterSet):
         data = self.form.cleaned_data
         street = data.get("street")
         return (
-            {"street": street.pk if street else None, "condition": data.get("condition") or ""},
+            {
+                "street": street.pk if street else None,
+                "condition": data.get("condition") or "",
+                "outfall_status": data.get("outfall_status") or "",
+                "stage": data.get("stage") or "",
+            },
             list(data.get("layer") or []),
         )
 
@@ -117,7 +129,8 @@ class GeometryImportForm(forms.Form):
         self.fields["file"].help_text = _(
             "GeoJSON (a FeatureCollection), KML, or CSV with longitude (经度) and latitude (纬度) "
             "columns; each feature names its record by a name (名称) property, a channel also by "
-            "its code (编号), a sampling point with its channel (渠道). At most %(size)s."
+            "its code (编号), a sampling point with its channel (渠道), an outfall by its code "
+            "(编号) alone. At most %(size)s."
         ) % {"size": filesizeformat(MAX_BYTES)}
 
     def clean_file(self):

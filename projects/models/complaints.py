@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from projects.core.event_times import validate_event_time
+from projects.core.geo import validate_point
 
 
 class Stage(models.TextChoices):
@@ -83,12 +84,21 @@ class Complaint(models.Model):
         verbose_name=_("plan problem"),
         help_text=_("The problem of the channel's one-river-one-policy plan it concerns, if any."),
     )
+    outfall = models.ForeignKey(
+        "Outfall",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("outfall"),
+        help_text=_("The outfall of the channel it concerns, if any."),
+    )
     description = models.TextField(_("description"))
-    # geometry: validated at merge
     geometry = models.JSONField(
         _("location on the map"),
         null=True,
         blank=True,
+        validators=[validate_point],
         help_text=_("A GeoJSON point in WGS-84 longitude and latitude."),
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.FOUND)
@@ -172,6 +182,7 @@ class Complaint(models.Model):
 
     def clean(self):
         super().clean()
+        self.clean_outfall()
         if not self.problem_id:
             return
         if self.channel_id is None:
@@ -185,6 +196,23 @@ class Complaint(models.Model):
                         "complaint's own channel."
                     )
                     % {"channel": self.problem.plan.channel.name}
+                }
+            )
+
+    def clean_outfall(self):
+        if not self.outfall_id:
+            return
+        if self.channel_id is None:
+            # The outfall says where: its channel.
+            self.channel_id = self.outfall.channel_id
+        elif self.outfall.channel_id != self.channel_id:
+            raise ValidationError(
+                {
+                    "outfall": _(
+                        "This outfall is on %(channel)s: choose an outfall of the complaint's "
+                        "own channel."
+                    )
+                    % {"channel": self.outfall.channel.name}
                 }
             )
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from projects.core.geo import validate_point
 from projects.models.base import non_negative
 
 
@@ -95,8 +96,10 @@ class Outfall(models.Model):
         "Channel", on_delete=models.PROTECT, related_name="outfalls", verbose_name=_("channel")
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
-    # geometry: validated at merge (a GeoJSON Point in WGS-84 longitude/latitude)
-    geometry = models.JSONField(_("location on the map"), null=True, blank=True)
+    # A GeoJSON Point in WGS-84 longitude/latitude.
+    geometry = models.JSONField(
+        _("location on the map"), null=True, blank=True, validators=[validate_point]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     size = models.CharField(
         _("size"), max_length=50, blank=True, help_text=_("E.g. DN800 or a 2.0×1.5 m box.")

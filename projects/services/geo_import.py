@@ -5,6 +5,7 @@ with longitude and latitude columns, each feature matched to a record by its pro
   line in several parts. In a CSV the rows of one channel, in the file's order, make its line.
 - sampling points: by ``channel`` (渠道) and ``name`` (名称); a point.
 - pumping stations: by ``name`` (名称); a point.
+- outfalls: by ``code`` (编号); a point.
 - outlines (e.g. the district's boundary): by ``name`` (名称), created or replaced; an outline.
 
 Every feature is read and checked before anything is written; one bad feature and nothing is
@@ -31,27 +32,30 @@ from django.utils.translation import gettext_lazy
 
 from projects.core.geo import LINE_STRING, LINES, OUTLINES, POINT, clean_geometry, map_positions
 from projects.core.geo import gcj02_to_wgs84 as from_gcj02
-from projects.models import Channel, MapOutline, PumpingStation, SamplingPoint
+from projects.models import Channel, MapOutline, Outfall, PumpingStation, SamplingPoint
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FEATURES = 5000
 
-CHANNELS, SAMPLING_POINTS, PUMPING_STATIONS, OUTLINES_KIND = (
+CHANNELS, SAMPLING_POINTS, PUMPING_STATIONS, OUTFALLS, OUTLINES_KIND = (
     "channels",
     "sampling_points",
     "pumping_stations",
+    "outfalls",
     "outlines",
 )
 KINDS = (
     (CHANNELS, gettext_lazy("Channels (lines)")),
     (SAMPLING_POINTS, gettext_lazy("Sampling points")),
     (PUMPING_STATIONS, gettext_lazy("Pumping stations")),
+    (OUTFALLS, gettext_lazy("Outfalls (by code)")),
     (OUTLINES_KIND, gettext_lazy("Map outlines (e.g. the district boundary)")),
 )
 GEOMETRY_KINDS = {
     CHANNELS: LINES,
     SAMPLING_POINTS: (POINT,),
     PUMPING_STATIONS: (POINT,),
+    OUTFALLS: (POINT,),
     OUTLINES_KIND: OUTLINES,
 }
 
@@ -360,6 +364,20 @@ def _matcher(kind, features):
             found = by_name.get(name)
             return found, None if found else _("no pumping station is named “%(name)s”.") % {
                 "name": name
+            }
+
+        return match
+    if kind == OUTFALLS:
+        codes = {f.prop(CODE_KEYS) for f in features} - {""}
+        by_code = {o.code: o for o in Outfall.objects.filter(code__in=codes)}
+
+        def match(feature):
+            code = feature.prop(CODE_KEYS)
+            if not code:
+                return None, _("it has no code property to match an outfall.")
+            found = by_code.get(code)
+            return found, None if found else _("no outfall has the code “%(code)s”.") % {
+                "code": code
             }
 
         return match

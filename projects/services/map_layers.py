@@ -17,7 +17,14 @@ from django.db.models import FilteredRelation, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Channel, MapOutline, PumpingStation, SamplingPoint
+from projects.models import (
+    Channel,
+    Complaint,
+    MapOutline,
+    Outfall,
+    PumpingStation,
+    SamplingPoint,
+)
 
 GREY = "#7f8c8d"
 RED = "#c0392b"
@@ -25,6 +32,8 @@ ORANGE = "#e67e22"
 PURPLE = "#8e44ad"
 GREEN = "#27ae60"
 NAVY = "#1f4e79"
+BLUE = "#2e86de"
+TEAL = "#16a085"
 
 CONDITION_COLOURS = {
     Channel.Condition.SEVERE: RED,
@@ -40,6 +49,25 @@ POINT_GRADES = (
     ("clear", _("Not black-odorous"), GREEN),
     (NOT_GRADED, _("Not graded yet"), GREY),
 )
+
+# As the outfall register's status badges: to be remediated red, being remediated blue,
+# intercepted or sealed green, kept grey.
+OUTFALL_COLOURS = {
+    Outfall.Status.TO_FIX: RED,
+    Outfall.Status.FIXING: BLUE,
+    Outfall.Status.INTERCEPTED: GREEN,
+    Outfall.Status.SEALED: GREEN,
+    Outfall.Status.KEPT: GREY,
+}
+# A complaint case by how far its loop has come: just found red, dispatched orange, handled
+# blue, evaluated teal, assessed (closed) green.
+STAGE_COLOURS = {
+    Complaint.Stage.FOUND: RED,
+    Complaint.Stage.DISPATCHED: ORANGE,
+    Complaint.Stage.HANDLED: BLUE,
+    Complaint.Stage.EVALUATED: TEAL,
+    Complaint.Stage.ASSESSED: GREEN,
+}
 
 
 @dataclass(frozen=True)
@@ -92,6 +120,23 @@ def station_rows():
     )
 
 
+def outfall_rows():
+    return Outfall.objects.filter(geometry__isnull=False).values(
+        "pk", "code", "place", "geometry", "status"
+    )
+
+
+def complaint_rows():
+    # The cases (a case's reports share its one place): one feature a case.
+    return Complaint.objects.filter(geometry__isnull=False).values(
+        "pk", "number", "location", "geometry", "stage"
+    )
+
+
+def labelled(code, place):
+    return f"{code} · {place}" if place else code
+
+
 def channel_url(pk):
     return reverse("projects:channel-detail", args=[pk])
 
@@ -130,6 +175,30 @@ LAYERS = (
             channel_url(row["channel_id"]) if row["channel_id"] else reverse("projects:pipes")
         ),
         filters={"street": "street"},
+    ),
+    Layer(
+        key="outfalls",
+        label=_("Outfalls, by status"),
+        rows=outfall_rows,
+        legend=tuple(
+            (value, label, OUTFALL_COLOURS[value]) for value, label in Outfall.Status.choices
+        ),
+        colour_key=lambda row: row["status"],
+        name=lambda row: labelled(row["code"], row["place"]),
+        link=lambda row: reverse("projects:outfall-detail", args=[row["pk"]]),
+        filters={"street": "channel__street", "outfall_status": "status"},
+    ),
+    Layer(
+        key="complaints",
+        label=_("Complaint cases, by stage"),
+        rows=complaint_rows,
+        legend=tuple(
+            (value, label, STAGE_COLOURS[value]) for value, label in Complaint.Stage.choices
+        ),
+        colour_key=lambda row: row["stage"],
+        name=lambda row: labelled(row["number"], row["location"]),
+        link=lambda row: reverse("projects:complaint-detail", args=[row["pk"]]),
+        filters={"street": "channel__street", "stage": "stage"},
     ),
 )
 LAYER_CHOICES = [(layer.key, layer.label) for layer in LAYERS]

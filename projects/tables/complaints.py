@@ -39,7 +39,8 @@ class ComplaintTable(tables.Table):
         verbose_name=_("Reports"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )
     location = tables.Column(attrs={"td": {"class": "name"}})
-    # In the export, not on the page: where on the map, the plan problem and the cause.
+    # In the export, not on the page: where on the map, the outfall, the plan problem and the
+    # cause.
     longitude = tables.Column(
         verbose_name=_("Longitude"), empty_values=(), orderable=False, visible=False
     )
@@ -47,6 +48,9 @@ class ComplaintTable(tables.Table):
         verbose_name=_("Latitude"), empty_values=(), orderable=False, visible=False
     )
     channel = tables.Column(linkify=True, default="")
+    outfall = tables.Column(
+        verbose_name=_("Outfall"), accessor="outfall__code", default="", visible=False
+    )
     problem = tables.Column(
         verbose_name=_("Plan problem"), accessor="problem__title", default="", visible=False
     )
@@ -77,6 +81,7 @@ class ComplaintTable(tables.Table):
             "closed_at",
             "longitude",
             "latitude",
+            "outfall",
             "problem",
             "cause",
         )

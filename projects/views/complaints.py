@@ -151,7 +151,7 @@ class ComplaintListView(ListPage):
     def get_queryset(self):
         return queries.with_overdue(
             with_report_count(
-                Complaint.objects.select_related("assigned_unit", "channel", "problem")
+                Complaint.objects.select_related("assigned_unit", "channel", "outfall", "problem")
             )
         ).annotate(stage_order=stage_order())
 
@@ -179,6 +179,7 @@ class ComplaintPage(LoginRequiredMixin):
         return get_object_or_404(
             Complaint.objects.select_related(
                 "channel",
+                "outfall",
                 "problem__plan",
                 "assigned_unit",
                 "created_by",

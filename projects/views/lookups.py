@@ -8,6 +8,8 @@ Kinds:
 - ``channels``: every channel;
 - ``problems``: the plans' problems (``channel=``: of that channel's plan only; otherwise the
   text names the channel too, and the channel's name matches as well);
+- ``outfalls``: the outfalls, matching the code or the place (``channel=``: of that channel
+  only; otherwise the text names the channel too);
 - ``units``: every responsible unit;
 - ``projects``: every project (a plan measure's project);
 - ``posts``: the active patrol posts the user may record on; ``all-posts``: every post (the
@@ -21,7 +23,7 @@ For logged-in users (anonymous: the login page); GET only; an unknown kind: 404.
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import F, Q, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Trim
 from django.http import Http404, JsonResponse
 from django.views import View
 
@@ -29,6 +31,7 @@ from projects.forms.widgets import LOOKUP_LIMIT
 from projects.models import (
     Channel,
     Complaint,
+    Outfall,
     PatrolPost,
     Problem,
     Project,
@@ -58,6 +61,21 @@ def problems(request, q):
         )
     return problems.filter(Q(title__icontains=q) | Q(plan__channel__name__icontains=q)).values(
         "id", text=Concat("plan__channel__name", Value(SEPARATOR), "title")
+    )
+
+
+def outfalls(request, q):
+    channel = _id(request, "channel")
+    outfalls = Outfall.objects.filter(Q(code__icontains=q) | Q(place__icontains=q))
+    if channel is not None:
+        return (
+            outfalls.filter(channel=channel)
+            .order_by("code")
+            .values("id", text=Trim(Concat("code", Value(" "), "place")))
+        )
+    return outfalls.order_by("code").values(
+        "id",
+        text=Concat(Trim(Concat("code", Value(" "), "place")), Value(SEPARATOR), "channel__name"),
     )
 
 
@@ -117,6 +135,7 @@ def open_complaints(request, q):
 KINDS = {
     "channels": channels,
     "problems": problems,
+    "outfalls": outfalls,
     "units": units,
     "projects": projects,
     "posts": posts,

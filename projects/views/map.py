@@ -13,7 +13,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from projects.core.geo import LINES, POINT
 from projects.forms.map import GeometryForm, GeometryImportForm, MapFilter
-from projects.models import Channel, PumpingStation, SamplingPoint
+from projects.models import Channel, Outfall, PumpingStation, SamplingPoint
 from projects.services.geo_import import GeoImportError, import_geometry
 from projects.services.map_layers import map_features, tile_settings
 from projects.views.plan_edits import AdministratorsOnly
@@ -52,7 +52,10 @@ DRAWN = {
     "channel": (Channel, LINES, "line"),
     "sampling-point": (SamplingPoint, (POINT,), "point"),
     "pumping-station": (PumpingStation, (POINT,), "point"),
+    "outfall": (Outfall, (POINT,), "point"),
 }
+# The most outfalls a channel's drawing page lists (each with its link to be placed).
+OUTFALLS_LISTED = 50
 
 
 def draw_labels():
@@ -105,7 +108,7 @@ def draw_labels():
 
 
 def record_page(record):
-    if isinstance(record, Channel):
+    if isinstance(record, (Channel, Outfall)):
         return record.get_absolute_url()
     if record.channel_id:
         return reverse("projects:channel-detail", args=[record.channel_id])
@@ -113,9 +116,9 @@ def record_page(record):
 
 
 class GeometryEditView(AdministratorsOnly, View):
-    """An administrator draws a channel's line, or places a sampling point or a pumping station,
-    on the map (Leaflet.draw writes GeoJSON into the form's hidden field); the place is checked
-    here and saved through the model, so the audit history records it."""
+    """An administrator draws a channel's line, or places a sampling point, a pumping station
+    or an outfall on the map (Leaflet.draw writes GeoJSON into the form's hidden field); the
+    place is checked here and saved through the model, so the audit history records it."""
 
     template_name = "projects/map/geometry_form.html"
 
@@ -150,6 +153,9 @@ class GeometryEditView(AdministratorsOnly, View):
         if isinstance(record, Channel):
             context["points"] = record.sampling_points.order_by("sequence", "name")
             context["stations"] = record.pumping_stations.order_by("name")
+            outfalls = list(record.outfalls.order_by("code")[: OUTFALLS_LISTED + 1])
+            context["outfalls"] = outfalls[:OUTFALLS_LISTED]
+            context["more_outfalls"] = len(outfalls) > OUTFALLS_LISTED
         return render(self.request, self.template_name, context)
 
     def get(self, request, kind, pk):
@@ -180,6 +186,7 @@ class GeometryImportView(AdministratorsOnly, FormView):
         "projects.change_channel",
         "projects.change_samplingpoint",
         "projects.change_pumpingstation",
+        "projects.change_outfall",
         "projects.add_mapoutline",
         "projects.change_mapoutline",
     )

@@ -17,6 +17,7 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 
 from projects.forms.outfalls import OutfallFilter, OutfallForm
 from projects.models import Outfall, Problem, Sample, TreatmentPlant
+from projects.services.complaint_reports import with_report_count
 from projects.services.queries import photos_of
 from projects.tables.outfalls import OutfallTable, PlantOutfallTable, PlantProblemTable
 from projects.tables.water import SampleTable
@@ -27,6 +28,8 @@ from projects.views.plan_edits import AdministratorsOnly
 # sampling points it names.
 LATEST_SAMPLES = 10
 POINTS_SHOWN = 20
+# The latest complaint cases an outfall's page lists (the complaints list holds them all).
+COMPLAINTS_SHOWN = 10
 
 
 class OutfallListView(ListPage):
@@ -43,7 +46,9 @@ class OutfallListView(ListPage):
 class OutfallDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
     """An outfall with everything recorded of it: its problems and measures (linked to its
     channel's plan), its sampling points and their latest ``LATEST_SAMPLES`` samples with how
-    many there are (a window count in the same query), and its photos."""
+    many there are (a window count in the same query), the latest ``COMPLAINTS_SHOWN``
+    complaint cases about it with how many there are (each case once, whatever its number of
+    reports), and its photos."""
 
     template_name = "projects/outfalls/outfall_detail.html"
     per_page = None
@@ -76,6 +81,11 @@ class OutfallDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
         # A download reads its rows itself; the page shows these, read once.
         exporting = self.request.GET.get("_table") == "samples"
         samples = [] if exporting else list(self.samples)
+        complaints = list(
+            with_report_count(outfall.complaints.all())
+            .annotate(total=Window(Count("pk")))
+            .order_by("-received_at", "-pk")[:COMPLAINTS_SHOWN]
+        )
         points = list(outfall.sampling_points.order_by("sequence", "name")[: POINTS_SHOWN + 1])
         context.update(
             outfall=outfall,
@@ -87,6 +97,8 @@ class OutfallDetailView(LoginRequiredMixin, TablesMixin, TemplateView):
             more_points=len(points) > POINTS_SHOWN,
             samples_shown=len(samples),
             samples_total=samples[0].total if samples else 0,
+            complaints=complaints,
+            complaints_total=complaints[0].total if complaints else 0,
             photos=list(photos_of(Outfall).filter(object_id=outfall.pk)),
         )
         return context
