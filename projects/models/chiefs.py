@@ -157,7 +157,10 @@ class ChiefAssignmentQuerySet(models.QuerySet):
 
     def recompute(self):
         """Every term's last inspection again (after loading in bulk); how many terms."""
-        return self.model._base_manager.using(self.db).all().order_by().refresh_inspections()
+        return recompute_last_inspections(
+            self.model._base_manager.using(self.db).all(),
+            ChiefInspection._base_manager.using(self.db).all(),
+        )
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
