@@ -107,7 +107,8 @@ def recompute_last_inspections(terms, inspections):
 class ChiefAssignmentQuerySet(models.QuerySet):
     """Writes in bulk read again each written term's last inspection when they change what it
     depends on (``TERM_INSPECTION_FIELDS``), as the one-term saves do through their signals
-    (``projects.services.chief_latest``)."""
+    (``projects.services.chief_latest``): ``bulk_create`` and ``update`` (which ``bulk_update``
+    calls)."""
 
     def serving(self, today):
         """Terms that have begun by ``today`` and not ended before it."""
@@ -166,13 +167,6 @@ class ChiefAssignmentQuerySet(models.QuerySet):
         created = super().bulk_create(objs, *args, **kwargs)
         self.of_pairs((t.chief_id, t.channel_id) for t in created).refresh_inspections()
         return created
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        updated = super().bulk_update(objs, fields, *args, **kwargs)
-        if TERM_INSPECTION_FIELDS.intersection(fields):
-            self.filter(pk__in=[t.pk for t in objs]).refresh_inspections()
-        return updated
 
     def update(self, **kwargs):
         if not TERM_INSPECTION_FIELDS.intersection(kwargs):
@@ -267,7 +261,8 @@ class ChiefAssignment(models.Model):
 class ChiefInspectionQuerySet(models.QuerySet):
     """Writes in bulk keep the last inspection of the terms they touch
     (``ChiefAssignment.last_inspected_on``) as the one-record writes do through their signals
-    (``projects.services.chief_latest``); deleting sends the signals itself."""
+    (``projects.services.chief_latest``): ``bulk_create`` and ``update`` (which ``bulk_update``
+    calls); deleting sends the signals itself."""
 
     def _terms(self, pairs):
         return ChiefAssignment._default_manager.using(self.db).of_pairs(pairs)
@@ -276,17 +271,6 @@ class ChiefInspectionQuerySet(models.QuerySet):
         created = super().bulk_create(objs, *args, **kwargs)
         self._terms((i.chief_id, i.channel_id) for i in created).refresh_inspections()
         return created
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        if not INSPECTION_FIELDS.intersection(fields):
-            return super().bulk_update(objs, fields, *args, **kwargs)
-        before = self.model._base_manager.using(self.db).filter(pk__in=[o.pk for o in objs])
-        pairs = set(before.values_list("chief_id", "channel_id"))
-        updated = super().bulk_update(objs, fields, *args, **kwargs)
-        pairs |= {(o.chief_id, o.channel_id) for o in objs}
-        self._terms(pairs).refresh_inspections()
-        return updated
 
     def update(self, **kwargs):
         if not INSPECTION_FIELDS.intersection(kwargs):

@@ -1,13 +1,15 @@
 """Each river chief's term keeps its last inspection (``ChiefAssignment.last_inspected_on``:
 the chief's latest inspection of the channel on or after the term's start) as inspections and
 terms are written or removed, whatever does it: the site's form, the admin (inspections, terms
-and the chiefs' inline terms), a history revert, a backup or fixture being loaded, the code.
-Writes in bulk keep it through the models' querysets; loading with COPY calls ``recompute()``
-after."""
+and the chiefs' inline terms), a history revert, the code. Writes in bulk keep it through the
+models' querysets. Rows loaded as dumped (a backup, a fixture) keep the dump's values, one
+statement for all of them after: a backup's restore recomputes (``backup.restore``), as do
+``manage.py recompute_kept`` and loading with COPY."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from projects.models import ChiefAssignment, ChiefInspection
+from projects.models.chiefs import TERM_INSPECTION_FIELDS
 
 
 def recompute(using="default"):
@@ -22,7 +24,7 @@ def _terms(using, pairs):
 def inspection_before_save(sender, instance, raw, using, **kwargs):
     """The chief and channel the inspection had, so that the terms it leaves are read again."""
     instance._chief_pair_before = None
-    if not instance._state.adding and instance.pk is not None:
+    if not raw and not instance._state.adding and instance.pk is not None:
         instance._chief_pair_before = (
             ChiefInspection._base_manager.using(using)
             .filter(pk=instance.pk)
@@ -32,8 +34,8 @@ def inspection_before_save(sender, instance, raw, using, **kwargs):
 
 
 def inspection_saved(sender, instance, raw, using, **kwargs):
-    # Loaded from a dump too: whichever of an inspection and its terms comes last, the terms
-    # end right.
+    if raw:
+        return
     pairs = {(instance.chief_id, instance.channel_id)}
     before = getattr(instance, "_chief_pair_before", None)
     if before is not None:
@@ -47,8 +49,11 @@ def inspection_deleted(sender, instance, using, **kwargs):
 
 def term_before_save(sender, instance, raw, using, update_fields, **kwargs):
     """The term's last inspection read for its chief, channel and start as saved (a new term,
-    a changed start, a history revert, a dumped row)."""
-    if update_fields is not None and not update_fields & {"chief", "channel", "term_start"}:
+    a changed start, a history revert)."""
+    instance._last_inspection_read = not raw and (
+        update_fields is None or bool(TERM_INSPECTION_FIELDS & update_fields)
+    )
+    if not instance._last_inspection_read:
         return
     instance.last_inspected_on = (
         ChiefInspection._base_manager.using(using)
@@ -64,8 +69,9 @@ def term_before_save(sender, instance, raw, using, update_fields, **kwargs):
 
 
 def term_saved(sender, instance, raw, using, update_fields, **kwargs):
-    if update_fields is not None and "last_inspected_on" not in update_fields:
-        # Saved without the field: written apart.
+    read = getattr(instance, "_last_inspection_read", False)
+    if read and update_fields is not None and "last_inspected_on" not in update_fields:
+        # Read again, but saved without the field: written apart.
         ChiefAssignment._base_manager.using(using).filter(pk=instance.pk).update(
             last_inspected_on=instance.last_inspected_on
         )
