@@ -1,7 +1,8 @@
 """River chiefs (河长): who answers for a channel at each level, over which term, and their
 inspections of it (巡河). Each level must inspect at its own frequency (the
 ``CHIEF_INSPECTION_DAYS`` setting); a serving chief who has not inspected a channel within it is
-flagged "missed" (``ChiefAssignmentQuerySet.with_inspection``)."""
+flagged "missed" (``ChiefAssignmentQuerySet.with_inspection``), read from the last inspection
+each term keeps (``ChiefAssignment.last_inspected_on``)."""
 
 import datetime
 from functools import reduce

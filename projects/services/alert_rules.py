@@ -310,8 +310,8 @@ def chief_inspections(today, horizon):
     """A serving river chief who has not inspected one of their channels within their level's
     frequency (the ``CHIEF_INSPECTION_DAYS`` setting), counted from the last inspection of the
     term or, when none, from the term's start: inspected on or after today − interval is in
-    time → the channel's maintaining unit. A filter over the terms, each term's latest
-    inspection read from the index of the inspections (``ChiefAssignment.objects.missed``)."""
+    time → the channel's maintaining unit. A filter over the terms on the last inspection each
+    keeps (``ChiefAssignment.last_inspected_on``, ``ChiefAssignment.objects.missed``)."""
     rows = ChiefAssignment.objects.missed(today).with_inspection(today)
     return rows, _columns(
         Kind.CHIEF_INSPECTION,
