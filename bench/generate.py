@@ -123,7 +123,7 @@ def main(argv=None):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from projects.services import judgement_latest, patrol_latest
+    from projects.services import chief_latest, judgement_latest, patrol_latest
     from projects.services.sewer_condition import rescore_segments
 
     anchor = args.anchor or timezone.localdate()
@@ -138,11 +138,13 @@ def main(argv=None):
             seconds = time.perf_counter() - started
             print(f"  {table:<32} {written:>9,} rows {seconds:>6.1f} s", flush=True)
         # The COPY skipped what the records' saves keep: each post's latest patrol of a channel,
-        # each channel's latest judgement.
+        # each channel's latest judgement, each river chief's term's last inspection.
         pairs = patrol_latest.recompute()
         print(f"  patrol_latest.recompute(): {pairs:,} channels of posts", flush=True)
         judged = judgement_latest.recompute()
         print(f"  judgement_latest.recompute(): {judged:,} judged channels", flush=True)
+        terms = chief_latest.recompute()
+        print(f"  chief_latest.recompute(): {terms:,} river chiefs' terms", flush=True)
     admin_user()
     started = time.perf_counter()
     scored = rescore_segments()

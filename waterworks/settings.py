@@ -444,3 +444,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "waterworks@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The open tasks' deadline index carries both deadlines as non-key columns so that PostgreSQL
+# counts overdue tasks from the index alone; SQLite builds the same index without them
+# (models.W040 says so on SQLite, where nothing is lost but that speed-up).
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "models.W040"]

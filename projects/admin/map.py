@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from projects.admin.audit import HistoryAdmin
 from projects.admin.base import EMPTY
 from projects.core.geo import count_positions, first_position
 from projects.models import Channel, MapOutline, PumpingStation, SamplingPoint
@@ -41,7 +42,7 @@ def place_on_map(model_admin, obj):
 
 
 @admin.register(MapOutline)
-class MapOutlineAdmin(admin.ModelAdmin):
+class MapOutlineAdmin(HistoryAdmin):
     list_display = ["name", "shape", "loaded_at"]
     search_fields = ["name"]
     # The outline is loaded from a file (/map/import/); here its GeoJSON can be corrected by hand,

@@ -1,9 +1,12 @@
 """River chiefs (河长): who answers for a channel at each level, over which term, and their
 inspections of it (巡河). Each level must inspect at its own frequency (the
 ``CHIEF_INSPECTION_DAYS`` setting); a serving chief who has not inspected a channel within it is
-flagged "missed" (``ChiefAssignmentQuerySet.with_inspection``)."""
+flagged "missed" (``ChiefAssignmentQuerySet.with_inspection``), read from the last inspection
+each term keeps (``ChiefAssignment.last_inspected_on``)."""
 
 import datetime
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -15,7 +18,6 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -78,28 +80,48 @@ class RiverChief(models.Model):
         return reverse("projects:chief-detail", args=[self.pk])
 
 
+# What a term's last inspection depends on besides the inspections: a write that changes one
+# of these reads it again.
+TERM_INSPECTION_FIELDS = frozenset({"chief", "chief_id", "channel", "channel_id", "term_start"})
+# What of an inspection the last inspection of its terms depends on.
+INSPECTION_FIELDS = frozenset({"chief", "chief_id", "channel", "channel_id", "inspected_on"})
+
+
+def last_inspection_of_term(inspections):
+    """The latest of ``inspections`` (a ChiefInspection model's rows) by the outer term's chief
+    of its channel on or after the term's start, as a subquery (None: never)."""
+    latest = inspections.filter(
+        chief=OuterRef("chief_id"),
+        channel=OuterRef("channel_id"),
+        inspected_on__gte=OuterRef("term_start"),
+    ).order_by("-inspected_on")
+    return Subquery(latest.values("inspected_on")[:1])
+
+
+def recompute_last_inspections(terms, inspections):
+    """Write each of ``terms``' last inspection (``ChiefAssignment.last_inspected_on``) again
+    from ``inspections``: querysets of the models' base managers, so that the migration that
+    adds the field can fill it with its own models. One statement; how many terms."""
+    return models.QuerySet.update(terms, last_inspected_on=last_inspection_of_term(inspections))
+
+
 class ChiefAssignmentQuerySet(models.QuerySet):
+    """Writes in bulk read again each written term's last inspection when they change what it
+    depends on (``TERM_INSPECTION_FIELDS``), as the one-term saves do through their signals
+    (``projects.services.chief_latest``): ``bulk_create`` and ``update`` (which ``bulk_update``
+    calls)."""
+
     def serving(self, today):
         """Terms that have begun by ``today`` and not ended before it."""
         return self.filter(_serving(today))
 
     def with_inspection(self, today):
-        """Each term with ``last_inspected_on`` (the chief's latest inspection of the channel
-        since the term began; None: never), ``interval_days`` (its level's frequency),
-        ``due_on`` (the day the next inspection was due: the last one's, else the term's start,
+        """Each term with ``interval_days`` (its level's frequency), ``due_on`` (the day the
+        next inspection was due: the last one's, ``last_inspected_on``, else the term's start,
         plus the interval) and ``missed`` (serving, and ``due_on`` before ``today``)."""
-        last = ChiefInspection.objects.filter(
-            chief=OuterRef("chief_id"),
-            channel=OuterRef("channel_id"),
-            inspected_on__gte=OuterRef("term_start"),
-        ).order_by("-inspected_on")
         interval = Case(
             *[When(level=level, then=Value(inspection_days(level))) for level in Level.values],
             output_field=IntegerField(),
-        )
-        rows = self.annotate(
-            last_inspected_on=Subquery(last.values("inspected_on")[:1]),
-            interval_days=interval,
         )
         # The next inspection was due the interval after the last (the term's start when none).
         after = ExpressionWrapper(
@@ -108,7 +130,7 @@ class ChiefAssignmentQuerySet(models.QuerySet):
         due = ExpressionWrapper(
             Coalesce("last_inspected_on", "term_start") + after, output_field=DateTimeField()
         )
-        return rows.annotate(
+        return self.annotate(interval_days=interval).annotate(
             due_on=Cast(due, DateField()),
             missed=Case(
                 When(_missed(today), then=Value(True)),
@@ -118,9 +140,44 @@ class ChiefAssignmentQuerySet(models.QuerySet):
         )
 
     def missed(self, today):
-        """Serving terms whose chief has not inspected the channel in time, found without
-        computing any due date: begun before today − interval, and no inspection since."""
+        """Serving terms whose chief has not inspected the channel in time: a filter on the
+        stored last inspection of the term."""
         return self.filter(_missed(today))
+
+    def refresh_inspections(self):
+        """Read again the last inspection of each of these terms. One query."""
+        return recompute_last_inspections(
+            self.order_by(), ChiefInspection._base_manager.using(self.db).all()
+        )
+
+    def of_pairs(self, pairs):
+        """The terms of the (chief pk, channel pk) ``pairs``."""
+        pairs = sorted({(chief, channel) for chief, channel in pairs if chief and channel})
+        if not pairs:
+            return self.none()
+        return self.filter(reduce(or_, (Q(chief_id=c, channel_id=ch) for c, ch in pairs)))
+
+    def recompute(self):
+        """Every term's last inspection again (after loading in bulk); how many terms."""
+        return recompute_last_inspections(
+            self.model._base_manager.using(self.db).all(),
+            ChiefInspection._base_manager.using(self.db).all(),
+        )
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        self.of_pairs((t.chief_id, t.channel_id) for t in created).refresh_inspections()
+        return created
+
+    def update(self, **kwargs):
+        if not TERM_INSPECTION_FIELDS.intersection(kwargs):
+            return super().update(**kwargs)
+        pks = list(self.values_list("pk", flat=True))
+        updated = super().update(**kwargs)
+        self.model._default_manager.using(self.db).filter(pk__in=pks).refresh_inspections()
+        return updated
+
+    update.alters_data = True
 
 
 def _serving(today):
@@ -128,16 +185,15 @@ def _serving(today):
 
 
 def _missed(today):
-    """Serving, and not inspected on or after today − the level's interval (a term begun
-    before then and not inspected since): the same as "the last inspection of the term, else
-    its start, plus the interval, is before today", read from the inspections' index."""
+    """Serving, and not inspected in the term on or after today − the level's interval: the
+    last inspection of the term, else its start, is before then (the same as "plus the
+    interval, before today")."""
     late = Q()
     for level in Level.values:
         since = today - datetime.timedelta(days=inspection_days(level))
-        inspected = ChiefInspection.objects.filter(
-            chief=OuterRef("chief_id"), channel=OuterRef("channel_id"), inspected_on__gte=since
+        late |= Q(level=level) & (
+            Q(last_inspected_on__lt=since) | Q(last_inspected_on__isnull=True, term_start__lt=since)
         )
-        late |= Q(level=level, term_start__lt=since) & ~Exists(inspected)
     return _serving(today) & late
 
 
@@ -167,8 +223,15 @@ class ChiefAssignment(models.Model):
         validators=[validate_date_in_range],
         help_text=_("Leave empty while the chief still serves."),
     )
+    # The chief's latest inspection of the channel on or after the term's start (None: never),
+    # kept by the writes of inspections and terms (``projects.services.chief_latest``) so that
+    # the missed flag is a plain filter; rebuilt whole by ``manage.py recompute_kept``.
+    last_inspected_on = models.DateField(
+        _("last inspection"), null=True, blank=True, editable=False
+    )
 
-    history = HistoricalRecords()
+    # A derived figure: a version restored from the history must not bring back an old one.
+    history = HistoricalRecords(excluded_fields=["last_inspected_on"])
 
     objects = ChiefAssignmentQuerySet.as_manager()
 
@@ -194,6 +257,34 @@ class ChiefAssignment(models.Model):
     @property
     def inspection_days(self):
         return inspection_days(self.level)
+
+
+class ChiefInspectionQuerySet(models.QuerySet):
+    """Writes in bulk keep the last inspection of the terms they touch
+    (``ChiefAssignment.last_inspected_on``) as the one-record writes do through their signals
+    (``projects.services.chief_latest``): ``bulk_create`` and ``update`` (which ``bulk_update``
+    calls); deleting sends the signals itself."""
+
+    def _terms(self, pairs):
+        return ChiefAssignment._default_manager.using(self.db).of_pairs(pairs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        self._terms((i.chief_id, i.channel_id) for i in created).refresh_inspections()
+        return created
+
+    def update(self, **kwargs):
+        if not INSPECTION_FIELDS.intersection(kwargs):
+            return super().update(**kwargs)
+        pks = list(self.values_list("pk", flat=True))
+        base = self.model._base_manager.using(self.db).filter(pk__in=pks)
+        pairs = set(base.values_list("chief_id", "channel_id"))
+        updated = super().update(**kwargs)
+        pairs |= set(base.values_list("chief_id", "channel_id"))
+        self._terms(pairs).refresh_inspections()
+        return updated
+
+    update.alters_data = True
 
 
 class ChiefInspection(models.Model):
@@ -231,6 +322,8 @@ class ChiefInspection(models.Model):
 
     photos = GenericRelation("Photo", related_query_name="chief_inspection")
     history = HistoricalRecords()
+
+    objects = ChiefInspectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-inspected_on", "-pk"]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from projects.core.geo import validate_outline
 
@@ -17,6 +18,9 @@ class MapOutline(models.Model):
     # A GeoJSON Polygon or MultiPolygon in WGS-84 (projects.core.geo).
     geometry = models.JSONField(_("location on the map"), validators=[validate_outline])
     loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    # Who loaded or edited an outline, and what it was before (as every record people enter).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -36,6 +36,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
@@ -309,8 +310,8 @@ def chief_inspections(today, horizon):
     """A serving river chief who has not inspected one of their channels within their level's
     frequency (the ``CHIEF_INSPECTION_DAYS`` setting), counted from the last inspection of the
     term or, when none, from the term's start: inspected on or after today − interval is in
-    time → the channel's maintaining unit. A filter over the terms, each term's latest
-    inspection read from the index of the inspections (``ChiefAssignment.objects.missed``)."""
+    time → the channel's maintaining unit. A filter over the terms on the last inspection each
+    keeps (``ChiefAssignment.last_inspected_on``, ``ChiefAssignment.objects.missed``)."""
     rows = ChiefAssignment.objects.missed(today).with_inspection(today)
     return rows, _columns(
         Kind.CHIEF_INSPECTION,
@@ -365,6 +366,11 @@ RULES = {
     "chief_inspections": (Kind.CHIEF_INSPECTION, chief_inspections),
     "targets": (Kind.TARGET, targets),
 }
+# The rules whose many rows (a city's river chiefs' terms) are each labelled through joins and
+# not read in their list's order from an index: to read the first few, the day they end on is
+# found from the days alone, and only the rows up to it are labelled and sorted (``by_kind``).
+# Their ``item_day`` is never empty.
+DAY_FIRST = {"chief_inspections"}
 # The columns ``counts`` reads: what counting needs, not the labels and units (their joins).
 COUNTED = ("item_kind", "item_severity")
 
@@ -373,12 +379,14 @@ def horizon_of(today, days_ahead):
     return today + datetime.timedelta(days=days_ahead)
 
 
-def by_kind(today, days_ahead, unit=None, kinds=None, severity=None, columns=COLUMNS):
+def by_kind(today, days_ahead, unit=None, kinds=None, severity=None, columns=COLUMNS, first=None):
     """{rule name: queryset of its rows} for ``today`` looking ``days_ahead`` days ahead, with
     ``unit`` (a ResponsibleUnit or its pk) only that unit's (the administrators' dispatches are
     nobody's unit), optionally only ``kinds`` and only items of ``severity``; each row holds
     ``columns`` (``COLUMNS``; ``COUNTED`` to count them), no column computed that is not
-    selected or filtered on."""
+    selected or filtered on. With ``first`` (to read the first ``first`` rows of the list,
+    ``combined``), a rule of ``DAY_FIRST`` keeps only its rows on or before the day of its own
+    ``first``-th: all that can be among them."""
     horizon = horizon_of(today, days_ahead)
     unit_id = getattr(unit, "pk", unit)
     needed = set(columns)
@@ -393,13 +401,35 @@ def by_kind(today, days_ahead, unit=None, kinds=None, severity=None, columns=COL
         if unit_id is not None and kind == Kind.DISPATCH:
             continue
         rows, expressions = rule(today, horizon)
-        rows = rows.annotate(**{key: value for key, value in expressions.items() if key in needed})
-        if unit_id is not None:
-            rows = rows.filter(item_unit=unit_id)
-        if severity:
-            rows = rows.filter(item_severity=severity)
-        querysets[name] = rows.values(*columns).order_by()
+        if first is not None and name in DAY_FIRST:
+            last_day = _day_of(rows, expressions, first, unit_id, severity)
+            rows = rows.filter(LessThanOrEqual(expressions["item_day"], last_day))
+        querysets[name] = _selected(rows, expressions, needed, unit_id, severity).values(*columns)
     return querysets
+
+
+def _selected(rows, expressions, needed, unit_id, severity):
+    """``rows`` with the ``needed`` columns of ``expressions``, of ``unit_id`` and of
+    ``severity`` when they are given."""
+    rows = rows.annotate(**{key: value for key, value in expressions.items() if key in needed})
+    if unit_id is not None:
+        rows = rows.filter(item_unit=unit_id)
+    if severity:
+        rows = rows.filter(item_severity=severity)
+    return rows.order_by()
+
+
+def _day_of(rows, expressions, first, unit_id, severity):
+    """The day of the ``first``-th of ``rows`` (the latest day when there are fewer), read from
+    the days alone: no label, no unit's name, none of their joins."""
+    needed = {"item_day"}
+    if unit_id is not None:
+        needed.add("item_unit")
+    if severity:
+        needed.add("item_severity")
+    days = _selected(rows, expressions, needed, unit_id, severity).order_by("item_day")
+    days = Subquery(days.values("item_day")[first - 1 : first])
+    return Coalesce(days, Value(datetime.date.max), output_field=DateField())
 
 
 def combined(querysets, first=None):

@@ -296,7 +296,8 @@ class ItemRows:
 
     def __init__(self, today, days_ahead, **selection):
         self.today = today
-        self.querysets = by_kind(today, days_ahead, **selection)
+        self.days_ahead = days_ahead
+        self.selection = selection
         self.counted = by_kind(today, days_ahead, columns=COUNTED, **selection)
         self._counts = None
 
@@ -316,7 +317,8 @@ class ItemRows:
         start, stop, _ = key.indices(len(self))
         if stop <= start:
             return []
-        rows = combined(self.querysets, first=stop)[start:stop]
+        querysets = by_kind(self.today, self.days_ahead, first=stop, **self.selection)
+        rows = combined(querysets, first=stop)[start:stop]
         return [item_of(row, self.today) for row in rows]
 
     def __iter__(self):

@@ -1,17 +1,18 @@
 """``manage.py recompute_kept``: the figures kept beside the records read again from them (after
 loading records in bulk, e.g. with COPY): each patrol post's latest patrol of each of its
-channels, and each channel's latest black-odour judgement."""
+channels, each channel's latest black-odour judgement, and each river chief's term's last
+inspection."""
 
 from django.core.management.base import BaseCommand
 
-from projects.services import judgement_latest, patrol_latest
+from projects.services import chief_latest, judgement_latest, patrol_latest
 
 
 class Command(BaseCommand):
     help = (
         "Recompute the figures kept beside the records: each patrol post's latest patrol of "
-        "each channel it covers, each channel's latest black-odour judgement (run after "
-        "loading records in bulk)."
+        "each channel it covers, each channel's latest black-odour judgement, each river "
+        "chief's term's last inspection (run after loading records in bulk)."
     )
 
     def add_arguments(self, parser):
@@ -22,3 +23,5 @@ class Command(BaseCommand):
         self.stdout.write(f"{rows} channels of patrol posts, each with its latest patrol.")
         channels = judgement_latest.recompute(using=database)
         self.stdout.write(f"{channels} channels with a latest black-odour judgement.")
+        terms = chief_latest.recompute(using=database)
+        self.stdout.write(f"{terms} river chiefs' terms, each with its last inspection.")
