@@ -18,6 +18,18 @@ from tests.test_editing import make_role_users
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def open_popup_link(page):
+    """Follow the open popup's link once the popup has stopped moving: Leaflet pans the map to
+    show a popup, and a click aimed while it moves (a slow machine) lands on the map instead."""
+    link = page.locator(".leaflet-popup .map-popup a")
+    expect(link).to_be_visible()
+    page.wait_for_function(
+        "() => !document.querySelector('.leaflet-pane.leaflet-map-pane')"
+        "?.classList.contains('leaflet-pan-anim')"
+    )
+    link.evaluate("a => a.click()")
+
+
 @pytest.fixture
 def world(transactional_db):
     """The article's data (its channels have no coordinates), the role users, and a sampling
@@ -101,14 +113,14 @@ def test_an_administrator_draws_a_channel_and_a_point_and_finds_them_on_the_map(
 
     # Click through: the line's popup leads to the channel's page, so does the point's.
     line.click()
-    page.locator(".map-popup a").click()
+    open_popup_link(page)
     page.wait_for_url(f"**{world.channel.get_absolute_url()}")
     expect(page.locator("h1")).to_contain_text("造贝排洪渠")
     page.go_back()
     expect(page.locator("#map")).to_have_attribute("data-loaded", "2")
     page.locator("#map path[data-layer=sampling_points]").click()
     expect(page.locator(".leaflet-popup")).to_contain_text("造贝排洪渠 · 利达花园点")
-    page.locator(".map-popup a").click()
+    open_popup_link(page)
     page.wait_for_url(f"**{world.channel.get_absolute_url()}")
 
     # The filters narrow the map as they narrow the lists.

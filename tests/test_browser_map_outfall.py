@@ -15,6 +15,18 @@ from tests.test_browser_map import click_map, world  # noqa: F401 (the fixture)
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def open_popup_link(page):
+    """Follow the open popup's link once the popup has stopped moving: Leaflet pans the map to
+    show a popup, and a click aimed while it moves (a slow machine) lands on the map instead."""
+    link = page.locator(".leaflet-popup .map-popup a")
+    expect(link).to_be_visible()
+    page.wait_for_function(
+        "() => !document.querySelector('.leaflet-pane.leaflet-map-pane')"
+        "?.classList.contains('leaflet-pan-anim')"
+    )
+    link.evaluate("a => a.click()")
+
+
 @pytest.fixture
 def outfall(world):  # noqa: F811 (the fixture imported above)
     return Outfall.objects.create(
@@ -91,13 +103,13 @@ def test_an_administrator_draws_a_channel_and_places_an_outfall_and_finds_them_o
     marker.click()
     expect(page.locator(".leaflet-popup")).to_contain_text("ZB-01 · 利达花园旁")
     expect(page.locator(".leaflet-popup")).to_contain_text("待整治")
-    page.locator(".map-popup a").click()
+    open_popup_link(page)
     page.wait_for_url(f"**{outfall.get_absolute_url()}")
     expect(page.locator("h1")).to_contain_text("ZB-01")
     page.go_back()
     expect(page.locator("#map")).to_have_attribute("data-loaded", "2")
     page.locator("#map path[data-layer=channels]").click()
-    page.locator(".map-popup a").click()
+    open_popup_link(page)
     page.wait_for_url(f"**{world.channel.get_absolute_url()}")
     expect(page.locator("h1")).to_contain_text("造贝排洪渠")
 
