@@ -10,21 +10,9 @@ from playwright.sync_api import expect
 from projects.models import Outfall
 from projects.services.map_layers import CONDITION_COLOURS, RED
 from tests.browser import log_in
-from tests.test_browser_map import click_map, world  # noqa: F401 (the fixture)
+from tests.test_browser_map import click_map, open_popup_link, world  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def open_popup_link(page):
-    """Follow the open popup's link once the popup has stopped moving: Leaflet pans the map to
-    show a popup, and a click aimed while it moves (a slow machine) lands on the map instead."""
-    link = page.locator(".leaflet-popup .map-popup a")
-    expect(link).to_be_visible()
-    page.wait_for_function(
-        "() => !document.querySelector('.leaflet-pane.leaflet-map-pane')"
-        "?.classList.contains('leaflet-pan-anim')"
-    )
-    link.evaluate("a => a.click()")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.core.event_times import EventTimeField
 from projects.models import ComplaintReport
+from projects.services.complaint_reports import REPORT_FIELDS
 
 
 def _label(name):
@@ -94,15 +95,7 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = ComplaintReport
-        fields = (
-            "source",
-            "received_at",
-            "reporter",
-            "contact",
-            "inspecting_body",
-            "case_number",
-            "content",
-        )
+        fields = REPORT_FIELDS
         widgets = {"content": forms.Textarea(attrs={"rows": 3})}
 
     def _post_clean(self):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Complaint, ComplaintReport, Photo
 from projects.services.photos import attach_photos
 
-# The fields of a report as a form gives them.
+# The fields of a report a user enters: the report form's, and what the service copies from it.
 REPORT_FIELDS = (
     "source",
     "received_at",

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import FilteredRelation, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from projects.core.links import first_path, path_of
 from projects.models import (
     Channel,
     Complaint,
@@ -138,7 +138,7 @@ def labelled(code, place):
 
 
 def channel_url(pk):
-    return reverse("projects:channel-detail", args=[pk])
+    return path_of("projects:channel-detail", pk)
 
 
 LAYERS = (
@@ -172,7 +172,9 @@ LAYERS = (
         colour_key=lambda row: "station",
         name=lambda row: row["name"],
         link=lambda row: (
-            channel_url(row["channel_id"]) if row["channel_id"] else reverse("projects:pipes")
+            channel_url(row["channel_id"])
+            if row["channel_id"]
+            else first_path(("projects:pipes", []))
         ),
         filters={"street": "street"},
     ),
@@ -185,7 +187,7 @@ LAYERS = (
         ),
         colour_key=lambda row: row["status"],
         name=lambda row: labelled(row["code"], row["place"]),
-        link=lambda row: reverse("projects:outfall-detail", args=[row["pk"]]),
+        link=lambda row: path_of("projects:outfall-detail", row["pk"]),
         filters={"street": "channel__street", "outfall_status": "status"},
     ),
     Layer(
@@ -197,7 +199,7 @@ LAYERS = (
         ),
         colour_key=lambda row: row["stage"],
         name=lambda row: labelled(row["number"], row["location"]),
-        link=lambda row: reverse("projects:complaint-detail", args=[row["pk"]]),
+        link=lambda row: path_of("projects:complaint-detail", row["pk"]),
         filters={"street": "channel__street", "stage": "stage"},
     ),
 )
