@@ -134,6 +134,14 @@ def _timing(due, today):
     }
 
 
+def _always(severity):
+    """The severity columns of a kind whose items all have ``severity``."""
+    return {
+        "item_severity": Value(severity.value, output_field=CharField()),
+        "item_severity_rank": Value(SEVERITY_RANK[severity], output_field=IntegerField()),
+    }
+
+
 def _columns(kind, **values):
     """The row's columns: ``values`` (expressions or constants), the rest None or blank."""
     defaults = {
@@ -214,8 +222,7 @@ def dispatches(today, horizon):
     due = _local_date(_plus_days(F("received_at"), Value(1)))
     return rows, _columns(
         Kind.DISPATCH,
-        item_severity=Value(Severity.OVERDUE.value, output_field=CharField()),
-        item_severity_rank=Value(SEVERITY_RANK[Severity.OVERDUE], output_field=IntegerField()),
+        **_always(Severity.OVERDUE),
         item_due=due,
         item_day=due,
         item_since=_local_date(F("received_at")),
@@ -259,8 +266,7 @@ def grades(today, horizon):
     judged = _local_date(Subquery(judgements.values("computed_at")[:1]))
     return rows, _columns(
         Kind.GRADE,
-        item_severity=Value(Severity.WORSENED.value, output_field=CharField()),
-        item_severity_rank=Value(SEVERITY_RANK[Severity.WORSENED], output_field=IntegerField()),
+        **_always(Severity.WORSENED),
         item_due=_null(DateField()),
         item_day=judged,
         item_since=judged,
@@ -292,8 +298,7 @@ def patrols(today, horizon):
     due = _local_date(F("next_patrol"))
     return rows, _columns(
         Kind.PATROL,
-        item_severity=Value(Severity.OVERDUE.value, output_field=CharField()),
-        item_severity_rank=Value(SEVERITY_RANK[Severity.OVERDUE], output_field=IntegerField()),
+        **_always(Severity.OVERDUE),
         item_due=due,
         item_day=Coalesce(due, Value(EARLIEST), output_field=DateField()),
         item_since=_local_date(F("last_patrolled_at")),
@@ -315,8 +320,7 @@ def chief_inspections(today, horizon):
     rows = ChiefAssignment.objects.missed(today).with_inspection(today)
     return rows, _columns(
         Kind.CHIEF_INSPECTION,
-        item_severity=Value(Severity.OVERDUE.value, output_field=CharField()),
-        item_severity_rank=Value(SEVERITY_RANK[Severity.OVERDUE], output_field=IntegerField()),
+        **_always(Severity.OVERDUE),
         item_due=F("due_on"),
         item_day=F("due_on"),
         item_since=F("last_inspected_on"),
@@ -343,8 +347,7 @@ def targets(today, horizon):
     rows = missing_target()
     return rows, _columns(
         Kind.TARGET,
-        item_severity=Value(Severity.WORSENED.value, output_field=CharField()),
-        item_severity_rank=Value(SEVERITY_RANK[Severity.WORSENED], output_field=IntegerField()),
+        **_always(Severity.WORSENED),
         item_due=_null(DateField()),
         item_day=Coalesce(since, Value(EARLIEST), output_field=DateField()),
         item_since=since,
