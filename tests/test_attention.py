@@ -4,10 +4,12 @@ them, paginated in the database; and its query count, which does not grow with t
 
 import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.services.alert_rules import Kind, Severity
-from projects.services.alerts import needs_attention
+from projects.services.alerts import ItemRows, needs_attention
 from projects.views.base import PER_PAGE
 
 from .test_alerts import AlertsWorld, add_more
@@ -113,3 +115,44 @@ class AttentionListTests(AlertsWorld):
             with self.subTest(user.username), self.assertNumQueries(count):
                 response = self.client.get(ATTENTION, {"kind": "", "severity": ""})
             self.assertEqual(len(self.items(response)), PER_PAGE)
+
+
+class ItemRowsSliceTests(AlertsWorld):
+    """A slice of the list reads only the severities it can hold, and is the same slice of the
+    whole list in the order of every list: across the boundaries of the severities too."""
+
+    def keys(self, items):
+        return [(item.kind, item.label, item.severity) for item in items]
+
+    def test_every_slice_is_that_slice_of_the_whole_list(self):
+        add_more(self, 6)
+        rows = ItemRows(self.today, 7)
+        whole = self.keys(rows[:])
+        severities = [severity for _, _, severity in whole]
+        self.assertEqual(severities, sorted(severities, key=Severity.values.index))
+        # Each boundary between two severities, and slices around them.
+        boundaries = [i for i in range(1, len(whole)) if severities[i] != severities[i - 1]]
+        self.assertEqual(len(boundaries), 2)
+        for start, stop in [(0, 10), (0, len(whole))] + [
+            (b + shift, b + shift + width)
+            for b in boundaries
+            for shift in (-3, -1, 0, 1)
+            for width in (1, 2, 5)
+        ]:
+            with self.subTest(start=start, stop=stop):
+                self.assertEqual(self.keys(rows[start:stop]), whole[start:stop])
+
+    def test_the_first_items_read_no_severity_that_cannot_be_among_them(self):
+        add_more(self, 12)  # more than ten overdue items: tasks and unpatrolled channels
+        rows = ItemRows(self.today, 7)
+        rows.counts  # counted first, as the panel does
+        with CaptureQueriesContext(connection) as queries:
+            first = rows[:10]
+        self.assertEqual({item.severity for item in first}, {Severity.OVERDUE})
+        (read,) = [q["sql"] for q in queries.captured_queries]
+        for kind in (Kind.TASK, Kind.COMPLAINT, Kind.PATROL):
+            self.assertIn(f"'{kind.value}' AS", read)
+        # Worsened channels are not read at all; of the kinds that have due-soon items too
+        # (tasks, complaints), only the overdue ones.
+        self.assertNotIn(f"'{Kind.GRADE.value}' AS", read)
+        self.assertEqual(read.count("END IN ('overdue')"), 2)

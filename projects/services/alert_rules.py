@@ -382,10 +382,21 @@ def horizon_of(today, days_ahead):
     return today + datetime.timedelta(days=days_ahead)
 
 
-def by_kind(today, days_ahead, unit=None, kinds=None, severity=None, columns=COLUMNS, first=None):
+def by_kind(
+    today,
+    days_ahead,
+    unit=None,
+    kinds=None,
+    severity=None,
+    columns=COLUMNS,
+    first=None,
+    only=None,
+):
     """{rule name: queryset of its rows} for ``today`` looking ``days_ahead`` days ahead, with
     ``unit`` (a ResponsibleUnit or its pk) only that unit's (the administrators' dispatches are
-    nobody's unit), optionally only ``kinds`` and only items of ``severity``; each row holds
+    nobody's unit), optionally only ``kinds`` and only items of ``severity``; with ``only``
+    ({kind: the severities to keep of it, None for all}) only those kinds and severities (the
+    ones a page of the list can hold: ``alerts.ItemRows``); each row holds
     ``columns`` (``COLUMNS``; ``COUNTED`` to count them), no column computed that is not
     selected or filtered on. With ``first`` (to read the first ``first`` rows of the list,
     ``combined``), a rule of ``DAY_FIRST`` keeps only its rows on or before the day of its own
@@ -393,44 +404,50 @@ def by_kind(today, days_ahead, unit=None, kinds=None, severity=None, columns=COL
     horizon = horizon_of(today, days_ahead)
     unit_id = getattr(unit, "pk", unit)
     needed = set(columns)
-    if unit_id is not None:
-        needed.add("item_unit")
-    if severity:
-        needed.add("item_severity")
     querysets = {}
     for name, (kind, rule) in RULES.items():
         if kinds and kind not in kinds:
             continue
         if unit_id is not None and kind == Kind.DISPATCH:
             continue
+        if only is not None and kind not in only:
+            continue
+        severities = [severity] if severity else []
+        if only is not None and only[kind] is not None:
+            severities.append(only[kind])
         rows, expressions = rule(today, horizon)
         if first is not None and name in DAY_FIRST:
-            last_day = _day_of(rows, expressions, first, unit_id, severity)
+            last_day = _day_of(rows, expressions, first, unit_id, severities)
             rows = rows.filter(LessThanOrEqual(expressions["item_day"], last_day))
-        querysets[name] = _selected(rows, expressions, needed, unit_id, severity).values(*columns)
+        querysets[name] = _selected(rows, expressions, needed, unit_id, severities).values(
+            *columns
+        )
     return querysets
 
 
-def _selected(rows, expressions, needed, unit_id, severity):
-    """``rows`` with the ``needed`` columns of ``expressions``, of ``unit_id`` and of
-    ``severity`` when they are given."""
+def _selected(rows, expressions, needed, unit_id, severities):
+    """``rows`` with the ``needed`` columns of ``expressions``, of ``unit_id`` when given and
+    of each of ``severities`` (a severity, or a list of them to keep)."""
+    needed = set(needed)
+    if unit_id is not None:
+        needed.add("item_unit")
+    if severities:
+        needed.add("item_severity")
     rows = rows.annotate(**{key: value for key, value in expressions.items() if key in needed})
     if unit_id is not None:
         rows = rows.filter(item_unit=unit_id)
-    if severity:
-        rows = rows.filter(item_severity=severity)
+    for kept in severities:
+        if isinstance(kept, str):
+            rows = rows.filter(item_severity=kept)
+        else:
+            rows = rows.filter(item_severity__in=kept)
     return rows.order_by()
 
 
-def _day_of(rows, expressions, first, unit_id, severity):
+def _day_of(rows, expressions, first, unit_id, severities):
     """The day of the ``first``-th of ``rows`` (the latest day when there are fewer), read from
     the days alone: no label, no unit's name, none of their joins."""
-    needed = {"item_day"}
-    if unit_id is not None:
-        needed.add("item_unit")
-    if severity:
-        needed.add("item_severity")
-    days = _selected(rows, expressions, needed, unit_id, severity).order_by("item_day")
+    days = _selected(rows, expressions, {"item_day"}, unit_id, severities).order_by("item_day")
     days = Subquery(days.values("item_day")[first - 1 : first])
     return Coalesce(days, Value(datetime.date.max), output_field=DateField())
 

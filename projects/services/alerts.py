@@ -317,9 +317,33 @@ class ItemRows:
         start, stop, _ = key.indices(len(self))
         if stop <= start:
             return []
-        querysets = by_kind(self.today, self.days_ahead, first=stop, **self.selection)
+        only, before = self._among(start, stop)
+        start, stop = start - before, stop - before
+        querysets = by_kind(self.today, self.days_ahead, first=stop, only=only, **self.selection)
         rows = combined(querysets, first=stop)[start:stop]
         return [item_of(row, self.today) for row in rows]
+
+    def _among(self, start, stop):
+        """What the items ``start`` to ``stop`` can be, from the counts: ({kind: the
+        severities to read of it, None for all it has}, how many items of the severities
+        listed before theirs come first). The list is by severity first: when a city's
+        overdue items fill the dashboard's first ten, no worsened or due-soon row is read."""
+        counts = self.counts
+        only = {}
+        before = position = 0
+        for severity in Severity.values:
+            number = sum(n for (_, of), n in counts.items() if of == severity)
+            if position + number <= start:
+                before += number
+            elif position < stop:
+                for kind, of in counts:
+                    if of == severity:
+                        only.setdefault(kind, set()).add(severity)
+            position += number
+        return {
+            kind: None if all(of in kept for k, of in counts if k == kind) else sorted(kept)
+            for kind, kept in only.items()
+        }, before
 
     def __iter__(self):
         return iter(self[:])
