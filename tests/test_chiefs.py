@@ -442,3 +442,37 @@ class RecordInspectionTests(ChiefTestCase):
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(response.context["form"].errors[field], [message])
         self.assertFalse(ChiefInspection.objects.exists())
+
+
+class FirstMissedTests(ChiefTestCase):
+    """The first items of the list, read a level at a time in the order of the last
+    inspection or start (``alert_rules.FIRST_BY_PARTS``), are the first of the whole list:
+    levels whose intervals differ interleave by the day each inspection was due."""
+
+    def test_every_first_few_of_many_missed_terms_across_levels_are_the_whole_lists(self):
+        import random
+
+        from projects.services.alerts import ItemRows
+
+        rng = random.Random(2018)
+        channels = [
+            Channel.objects.create(name=f"测渠{i:02d}", maintaining_unit=self.unit_a)
+            for i in range(8)
+        ]
+        chiefs = [RiverChief.objects.create(name=f"河长{i:02d}") for i in range(5)]
+        for chief in chiefs:
+            for channel in rng.sample(channels, 4):
+                level = rng.choice(Level.values)
+                started = self.today - days(rng.randint(40, 200))
+                made = term(chief, channel, level, started)
+                if rng.random() < 0.6:
+                    inspect(chief, channel, started + days(rng.randint(0, 30)))
+                made.refresh_from_db()
+        for unit in (None, self.unit_a):
+            rows = ItemRows(self.today, 7, kinds=[Kind.CHIEF_INSPECTION], unit=unit)
+            whole = [(item.label, item.due) for item in rows[:]]
+            self.assertGreater(len(whole), 12)
+            self.assertEqual(whole, sorted(whole, key=lambda row: (row[1], row[0])))
+            for stop in (1, 3, 10, 12):
+                with self.subTest(unit=unit, stop=stop):
+                    self.assertEqual([(i.label, i.due) for i in rows[:stop]], whole[:stop])

@@ -42,6 +42,7 @@ from django.utils.translation import pgettext_lazy
 
 from projects.core.months import day_start
 from projects.models import Channel, ChiefAssignment, Complaint, Judgement, Task
+from projects.models.chiefs import INSPECTED_OR_STARTED, Level
 from projects.models.complaints import OPEN_WORK_STAGES
 from projects.models.patrols import PostChannelPatrol
 from projects.services.water_targets import missing_target
@@ -369,12 +370,14 @@ RULES = {
     "chief_inspections": (Kind.CHIEF_INSPECTION, chief_inspections),
     "targets": (Kind.TARGET, targets),
 }
-# The rules whose many rows (a city's river chiefs' terms) are each labelled through joins and
-# not read in their list's order from an index: to read the first few, the day they end on is
-# found from the days alone, and only the rows up to it are labelled and sorted (``by_kind``).
-# Their ``item_day`` is never empty.
-DAY_FIRST = {"chief_inspections"}
-# The columns ``counts`` reads: what counting needs, not the labels and units (their joins).
+# The rules whose many rows (a city's river chiefs' terms) are not read in their list's order
+# from an index: to read the first few, each part of them (a level) is read in the order of a
+# key its day follows within the part (the last inspection, else the start: ``chiefterm_due``),
+# and only each part's rows up to its own first few are labelled and sorted (``by_kind``).
+FIRST_BY_PARTS = {
+    "chief_inspections": ([Q(level=level) for level in Level.values], INSPECTED_OR_STARTED),
+}
+# The columns ``alerts.counts`` reads: what counting needs, not the labels and units (their joins).
 COUNTED = ("item_kind", "item_severity")
 
 
@@ -399,8 +402,7 @@ def by_kind(
     ones a page of the list can hold: ``alerts.ItemRows``); each row holds
     ``columns`` (``COLUMNS``; ``COUNTED`` to count them), no column computed that is not
     selected or filtered on. With ``first`` (to read the first ``first`` rows of the list,
-    ``combined``), a rule of ``DAY_FIRST`` keeps only its rows on or before the day of its own
-    ``first``-th: all that can be among them."""
+    ``combined``), a rule of ``FIRST_BY_PARTS`` keeps only the rows that can be among them."""
     horizon = horizon_of(today, days_ahead)
     unit_id = getattr(unit, "pk", unit)
     needed = set(columns)
@@ -416,12 +418,12 @@ def by_kind(
         if only is not None and only[kind] is not None:
             severities.append(only[kind])
         rows, expressions = rule(today, horizon)
-        if first is not None and name in DAY_FIRST:
-            last_day = _day_of(rows, expressions, first, unit_id, severities)
-            rows = rows.filter(LessThanOrEqual(expressions["item_day"], last_day))
-        querysets[name] = _selected(rows, expressions, needed, unit_id, severities).values(
-            *columns
-        )
+        if first is not None and name in FIRST_BY_PARTS:
+            parts, key = FIRST_BY_PARTS[name]
+            rows = rows.filter(
+                _first_of_parts(rows, expressions, first, unit_id, severities, parts, key)
+            )
+        querysets[name] = _selected(rows, expressions, needed, unit_id, severities).values(*columns)
     return querysets
 
 
@@ -444,12 +446,22 @@ def _selected(rows, expressions, needed, unit_id, severities):
     return rows.order_by()
 
 
-def _day_of(rows, expressions, first, unit_id, severities):
-    """The day of the ``first``-th of ``rows`` (the latest day when there are fewer), read from
-    the days alone: no label, no unit's name, none of their joins."""
-    days = _selected(rows, expressions, {"item_day"}, unit_id, severities).order_by("item_day")
-    days = Subquery(days.values("item_day")[first - 1 : first])
-    return Coalesce(days, Value(datetime.date.max), output_field=DateField())
+def _first_of_parts(rows, expressions, first, unit_id, severities, parts, key):
+    """The condition that keeps, of each of ``parts`` (conditions) of ``rows``, the rows whose
+    ``key`` is at most that of the part's ``first``-th in the order of ``key`` (all of it when
+    it has fewer): among them are the first ``first`` rows of all, when each part's days follow
+    its ``key``. Each part's first-th is read in the key's order (an index), not sorted."""
+    kept = Q()
+    for part in parts:
+        ordered = (
+            _selected(rows.filter(part), expressions, set(), unit_id, severities)
+            .annotate(first_key=key)
+            .order_by("first_key")
+        )
+        nth = Subquery(ordered.values("first_key")[first - 1 : first])
+        last = Coalesce(nth, Value(datetime.date.max), output_field=DateField())
+        kept |= Q(part, LessThanOrEqual(key, last))
+    return kept
 
 
 def combined(querysets, first=None):
@@ -467,28 +479,3 @@ def combined(querysets, first=None):
     else:
         together = rows[0].order_by(*ORDER)
     return together if first is None else together[:first]
-
-
-def counts(querysets):
-    """{(kind, severity): number of items}, counted in the database over the rows of
-    ``querysets`` (``by_kind(…, columns=COUNTED)``'s values): each kind's rows counted by
-    severity as they are read (no grouping of a city's items by their texts). One query."""
-    parts = []
-    params = []
-    for rows in querysets.values():
-        sql, part_params = rows.query.sql_with_params()
-        numbers = ", ".join(
-            f"COUNT(*) FILTER (WHERE item_severity = '{severity}')" for severity in Severity.values
-        )
-        parts.append(f"SELECT MIN(item_kind), {numbers} FROM ({sql}) items")
-        params.extend(part_params)
-    if not parts:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return {
-            (kind, severity): number
-            for kind, *numbers in cursor.fetchall()
-            for severity, number in zip(Severity.values, numbers, strict=True)
-            if number
-        }
