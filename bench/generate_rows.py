@@ -52,7 +52,8 @@ DEDUCTIONS_PER_ASSESSMENT = 3
 LAB = "区环境监测站"
 STAGES = ["found", "dispatched", "handled", "evaluated", "assessed"]
 SOURCES = ["public", "hotline", "inspection", "media", "patrol", "river_chief", "other"]
-# Channels' water-quality targets, in turn (blank: none set).
+# Channels' water-quality targets, in turn a run of five channels each (blank: none set), so that
+# the sampled channels (one in five) have every kind of target too.
 TARGETS = ["", "clear", "III", "IV", "V"]
 TASK_STATUSES = ["pending", "in_progress", "done", "extension_requested", "extended"]
 PROJECT_STATUSES = ["planned", "in_progress", "completed", "suspended"]
@@ -167,7 +168,7 @@ def tables(sizes, seed, anchor, defect_codes=None, items=None):
             (i, f"基准渠{i:05d}", f"基准路{i % 97}号", f"{r.uniform(0.3, 6):.3f}", "前山河")
             + (r.choice(["severe", "light", "clear", "unknown"]), "")
             + (streets[i % len(streets)], stations[i % len(stations)])
-            + (TARGETS[i % len(TARGETS)],)
+            + (TARGETS[(i - 1) // 5 % len(TARGETS)],)
             for i in range(1, n["channels"] + 1)
         ),
     )

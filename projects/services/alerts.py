@@ -32,11 +32,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
 from projects.core.links import first_path
+from projects.core.statements import Counting, Statement, compiled
 from projects.models import Channel, Judgement, ResponsibleUnit
 from projects.services.alert_rules import (
     COUNTED,
@@ -288,6 +288,14 @@ def needs_attention(today=None, days_ahead=None, unit=None):
     return Alerts(today=today, days_ahead=days_ahead, groups=groups)
 
 
+def _frozen(choice):
+    """A (name, value) of a selection as a key: a record by its pk, a list as a tuple."""
+    name, value = choice
+    if isinstance(value, list | tuple | set):
+        return name, tuple(sorted(value))
+    return name, getattr(value, "pk", value)
+
+
 class ItemRows:
     """The items ``alert_rules.by_kind(today, days_ahead, **selection)`` selects, as a sequence
     a paginated table reads a page of at a time: its length is counted in the database (one
@@ -298,15 +306,28 @@ class ItemRows:
         self.today = today
         self.days_ahead = days_ahead
         self.selection = selection
-        self.counted = by_kind(today, days_ahead, columns=COUNTED, **selection)
         self._counts = None
+        # What the SQL of the counts and of a slice depends on besides the slice itself: the
+        # statements are compiled once a process for each (``projects.core.statements``).
+        self._key = (today, days_ahead, *sorted(map(_frozen, selection.items())))
 
     @property
     def counts(self):
         """{(kind, severity): number}."""
         if self._counts is None:
-            self._counts = counts(self.counted)
+            statement = compiled(("attention counts", *self._key), self._counting)
+            self._counts = {
+                (kind, severity): number
+                for kind, *numbers in statement()
+                for severity, number in zip(Severity.values, numbers, strict=True)
+                if number
+            }
         return self._counts
+
+    def _counting(self):
+        return Counting(
+            *counting_sql(by_kind(self.today, self.days_ahead, columns=COUNTED, **self.selection))
+        )
 
     def __len__(self):
         return sum(self.counts.values())
@@ -319,9 +340,16 @@ class ItemRows:
             return []
         only, before = self._among(start, stop)
         start, stop = start - before, stop - before
-        querysets = by_kind(self.today, self.days_ahead, first=stop, only=only, **self.selection)
-        rows = combined(querysets, first=stop)[start:stop]
-        return [item_of(row, self.today) for row in rows]
+
+        def rows():
+            querysets = by_kind(
+                self.today, self.days_ahead, first=stop, only=only, **self.selection
+            )
+            return Statement(combined(querysets, first=stop)[start:stop])
+
+        frozen = tuple(sorted((kind, tuple(kept or ())) for kind, kept in only.items()))
+        statement = compiled(("attention rows", *self._key, frozen, start, stop), rows)
+        return [item_of(row, self.today) for row in statement()]
 
     def _among(self, start, stop):
         """What the items ``start`` to ``stop`` can be, from the counts: ({kind: the
@@ -349,10 +377,11 @@ class ItemRows:
         return iter(self[:])
 
 
-def counts(querysets):
-    """{(kind, severity): number of items}, counted in the database over the rows of
-    ``querysets`` (``by_kind(…, columns=COUNTED)``'s values): each kind's rows counted by
-    severity as they are read (no grouping of a city's items by their texts). One query."""
+def counting_sql(querysets):
+    """The SQL and parameters that count the rows of ``querysets`` (``by_kind(…,
+    columns=COUNTED)``'s values) by kind and severity, a row (kind, one number per severity)
+    for each kind, in the database as they are read (no grouping of a city's items by their
+    texts); None when there are none."""
     parts = []
     params = []
     for rows in querysets.values():
@@ -363,12 +392,5 @@ def counts(querysets):
         parts.append(f"SELECT MIN(item_kind), {numbers} FROM ({sql}) items")
         params.extend(part_params)
     if not parts:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        return {
-            (kind, severity): number
-            for kind, *numbers in cursor.fetchall()
-            for severity, number in zip(Severity.values, numbers, strict=True)
-            if number
-        }
+        return "SELECT NULL WHERE 1 = 0", []
+    return " UNION ALL ".join(parts), params

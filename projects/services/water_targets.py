@@ -12,6 +12,7 @@ any number of channels (``with_target_status``):
 
 The limits are read from the standard into the query; nothing is read channel by channel."""
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -19,9 +20,11 @@ from django.db import models
 from django.db.models import (
     Case,
     CharField,
-    DateField,
+    DateTimeField,
     DecimalField,
     Exists,
+    ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     Subquery,
@@ -31,7 +34,7 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Channel, Judgement, Sample
+from projects.models import Channel, Judgement, Sample, SamplingPoint
 from projects.standards.surface_water import CLASS_LIMITS
 
 LOCAL_ZONE = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -56,52 +59,71 @@ def _limit(attribute):
     )
 
 
-def _day():
-    return TruncDate("sampled_at", tzinfo=LOCAL_ZONE)
-
-
 def with_target_status(channels):
     """``channels`` (a Channel queryset) with ``target_status`` (a ``TargetStatus`` value) and
     ``target_round`` (the latest round's day a class target is judged on, else None)."""
-    measured = Sample.objects.filter(point__channel=OuterRef("pk")).filter(
-        Q(do_mg_l__isnull=False) | Q(nh3n_mg_l__isnull=False)
+    measured = Q(do_mg_l__isnull=False) | Q(nh3n_mg_l__isnull=False)
+    # Each point's latest measured sample (an index scan backwards on point and time), the
+    # latest of the channel's points: the moment of the latest round.
+    point_latest = (
+        Sample.objects.filter(measured, point=OuterRef("pk"))
+        .order_by("-sampled_at")
+        .values("sampled_at")[:1]
     )
-    latest_day = measured.order_by("-sampled_at").annotate(day=_day()).values("day")[:1]
-    outside = (
-        measured.annotate(day=_day())
-        .filter(day=OuterRef("target_round"))
-        .filter(
-            Q(do_mg_l__lt=OuterRef("target_do_min")) | Q(nh3n_mg_l__gt=OuterRef("target_nh3n_max"))
-        )
+    latest_at = (
+        SamplingPoint.objects.filter(channel=OuterRef("pk"))
+        .annotate(latest_at=Subquery(point_latest))
+        .order_by(F("latest_at").desc(nulls_last=True))
+        .values("latest_at")[:1]
+    )
+    # The samples of that round's day (its local day; none measured is later), found in the day
+    # before its moment on the index of point and time; one outside the class's limits misses
+    # the target.
+    outside = Sample.objects.annotate(day=TruncDate("sampled_at", tzinfo=LOCAL_ZONE)).filter(
+        Q(do_mg_l__lt=OuterRef("target_do_min")) | Q(nh3n_mg_l__gt=OuterRef("target_nh3n_max")),
+        point__channel=OuterRef("pk"),
+        sampled_at__gt=ExpressionWrapper(
+            OuterRef("target_latest_at") - Value(datetime.timedelta(days=1)),
+            output_field=DateTimeField(),
+        ),
+        day=OuterRef("target_round"),
     )
     latest = Judgement.objects.filter(channel=OuterRef("pk"), is_latest=True)
-    is_class = Q(target__in=list(CLASS_LIMITS))
-    return channels.annotate(
-        target_do_min=_limit("do_min"),
-        target_nh3n_max=_limit("nh3n_max"),
-        target_round=Case(
-            When(is_class, then=Subquery(latest_day)),
-            default=Value(None),
-            output_field=DateField(),
-        ),
-    ).annotate(
-        target_status=Case(
-            When(target="", then=Value(TargetStatus.NONE.value)),
-            When(
-                target=Target.NOT_BLACK_ODOROUS,
-                then=Case(
-                    When(
-                        Exists(latest.filter(grade=Judgement.Grade.CLEAR)),
-                        then=Value(TargetStatus.MET.value),
-                    ),
-                    When(Exists(latest), then=Value(TargetStatus.MISSED.value)),
-                    default=Value(TargetStatus.NOT_MEASURED.value),
-                ),
+    # A class target is judged on the samples of its points: only a channel with points has any
+    # (read from one list of them, not a search a channel).
+    is_class = Q(target__in=list(CLASS_LIMITS), pk__in=SamplingPoint.objects.values("channel"))
+    return (
+        channels.annotate(
+            target_do_min=_limit("do_min"),
+            target_nh3n_max=_limit("nh3n_max"),
+            target_latest_at=Case(
+                When(is_class, then=Subquery(latest_at)),
+                default=Value(None),
+                output_field=DateTimeField(),
             ),
-            When(target_round__isnull=True, then=Value(TargetStatus.NOT_MEASURED.value)),
-            When(Exists(outside), then=Value(TargetStatus.MISSED.value)),
-            default=Value(TargetStatus.MET.value),
-            output_field=CharField(),
+        )
+        .annotate(
+            target_round=TruncDate("target_latest_at", tzinfo=LOCAL_ZONE),
+        )
+        .annotate(
+            target_status=Case(
+                When(target="", then=Value(TargetStatus.NONE.value)),
+                When(
+                    target=Target.NOT_BLACK_ODOROUS,
+                    then=Case(
+                        When(
+                            Exists(latest.filter(grade=Judgement.Grade.CLEAR)),
+                            then=Value(TargetStatus.MET.value),
+                        ),
+                        When(Exists(latest), then=Value(TargetStatus.MISSED.value)),
+                        default=Value(TargetStatus.NOT_MEASURED.value),
+                    ),
+                ),
+                When(target_round__isnull=True, then=Value(TargetStatus.NOT_MEASURED.value)),
+                When(Exists(outside), then=Value(TargetStatus.MISSED.value)),
+                default=Value(TargetStatus.MET.value),
+                output_field=CharField(),
+            )
         )
     )
 
