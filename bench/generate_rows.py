@@ -29,6 +29,7 @@ def _sibling(name):
 
 
 generate_chief_rows = _sibling("generate_chief_rows")
+generate_place_rows = _sibling("generate_place_rows")
 
 # Per factor 1. Derived counts (reports, samples, defects …) follow from these below.
 BASE = {
@@ -117,6 +118,7 @@ def plan_sizes(factor):
         "assessments": assessments,
         "deductions": assessments * DEDUCTIONS_PER_ASSESSMENT,
         **generate_chief_rows.sizes(channels),
+        **generate_place_rows.sizes(channels),
     }
 
 
@@ -163,12 +165,12 @@ def tables(sizes, seed, anchor, defect_codes=None, items=None):
     yield (
         "projects_channel",
         ["id", "name", "location", "length_km", "receiving_water", "condition", "condition_note"]
-        + ["street_id", "maintaining_unit_id", "target"],
+        + ["street_id", "maintaining_unit_id", "target", "geometry"],
         (
             (i, f"基准渠{i:05d}", f"基准路{i % 97}号", f"{r.uniform(0.3, 6):.3f}", "前山河")
             + (r.choice(["severe", "light", "clear", "unknown"]), "")
             + (streets[i % len(streets)], stations[i % len(stations)])
-            + (TARGETS[(i - 1) // 5 % len(TARGETS)],)
+            + (TARGETS[(i - 1) // 5 % len(TARGETS)], generate_place_rows.channel_line(i))
             for i in range(1, n["channels"] + 1)
         ),
     )
@@ -310,8 +312,11 @@ def tables(sizes, seed, anchor, defect_codes=None, items=None):
     spacing = n["channels"] // n["points"]
     yield (
         "projects_samplingpoint",
-        ["id", "channel_id", "name", "position", "sequence"],
-        ((i, (i - 1) * spacing + 1, "1号点", "", 1) for i in range(1, n["points"] + 1)),
+        ["id", "channel_id", "name", "position", "sequence", "geometry"],
+        (
+            (i, c, "1号点", "", 1, generate_place_rows.point_beside(c, 0))
+            for i, c in ((i, (i - 1) * spacing + 1) for i in range(1, n["points"] + 1))
+        ),
     )
     r = rng("sample")
     start = datetime.datetime(2016, 1, 1, 9, 0)
@@ -422,13 +427,15 @@ def tables(sizes, seed, anchor, defect_codes=None, items=None):
             + (stamp(handled) if stage == "assessed" else None, 1)
             + (streets[i % len(streets)] if stage != "found" else None,)
             + ("污水管网满负荷" if handled else "",)
+            # Every other case placed beside its channel.
+            + (generate_place_rows.point_beside(i % n["channels"] + 1, i) if i % 2 else None,)
         )
     rows.sort()
     yield (
         "projects_complaint",
         ["id", "number", "source", "received_at", "complainant", "contact", "location"]
         + ["channel_id", "description", "stage", "deadline", "action_taken", "handled_at"]
-        + ["satisfaction", "closed_at", "version", "assigned_unit_id", "cause"],
+        + ["satisfaction", "closed_at", "version", "assigned_unit_id", "cause", "geometry"],
         iter(rows),
     )
 
@@ -510,3 +517,4 @@ def tables(sizes, seed, anchor, defect_codes=None, items=None):
         ),
     )
     yield from generate_chief_rows.tables(n["channels"], rng, anchor, stamp)
+    yield from generate_place_rows.tables(n["channels"], rng)

@@ -35,6 +35,7 @@ def test_the_issue_district_is_factor_100():
     assert sizes["patrols"] == 90_000
     assert sizes["complaints"] == 18_000
     assert sizes["assessments"] == 864
+    assert (sizes["outfalls"], sizes["plants"]) == (18_000, 30)
 
 
 def test_factors_scale_the_base():
@@ -61,6 +62,8 @@ def test_rows_match_the_plan_at_a_tiny_factor():
         "projects_complaint": sizes["complaints"],
         "projects_monthlyassessment": sizes["assessments"],
         "projects_deduction": sizes["deductions"],
+        "projects_outfall": sizes["outfalls"],
+        "projects_treatmentplant": sizes["plants"],
     }
     assert {table: len(tables[table][1]) for table in expected} == expected
     for table, (columns, rows) in tables.items():

@@ -179,6 +179,19 @@ class TargetPagesTests(TestCase):
         listing = self.client.get(link)
         self.assertEqual([row.record for row in listing.context["table"].rows], [self.missed])
 
+    def test_every_units_panel_takes_the_dashboards_count_and_a_units_counts_its_own(self):
+        # The administrator's panel (every unit) counts the missed target once, with the
+        # dashboard's figure; a unit's panel counts its own by the rule; both list the item.
+        for user, unit in ((self.administrator, None), (self.editor_a, self.unit_a)):
+            self.client.force_login(user)
+            panel = self.client.get(reverse("projects:dashboard")).context["attention"]
+            with self.subTest(user.username):
+                self.assertEqual(panel["numbers"], {(Kind.TARGET.value, "worsened"): 1})
+                self.assertEqual([item.label for item in panel["items"]], ["金湾排洪渠"])
+        self.client.force_login(self.editor_b)
+        panel = self.client.get(reverse("projects:dashboard")).context["attention"]
+        self.assertEqual((panel["numbers"], panel["items"]), ({}, []))
+
     def test_an_untouched_channel_filter_lists_every_channel(self):
         self.client.force_login(self.viewer)
         form = {

@@ -302,10 +302,13 @@ class ItemRows:
     query, once, over the counted columns alone), a slice reads those rows alone, in the order
     of every list (one query)."""
 
-    def __init__(self, today, days_ahead, **selection):
+    def __init__(self, today, days_ahead, counted=None, **selection):
+        """``counted``: {(kind, severity): number} of kinds the caller has counted already (all
+        their severities), not counted again."""
         self.today = today
         self.days_ahead = days_ahead
         self.selection = selection
+        self.counted = dict(counted or {})
         self._counts = None
         # What the SQL of the counts and of a slice depends on besides the slice itself: the
         # statements are compiled once a process for each (``projects.core.statements``).
@@ -315,18 +318,27 @@ class ItemRows:
     def counts(self):
         """{(kind, severity): number}."""
         if self._counts is None:
-            statement = compiled(("attention counts", *self._key), self._counting)
+            known = sorted({kind for kind, _ in self.counted})
+            statement = compiled(("attention counts", *self._key, *known), self._counting)
             self._counts = {
                 (kind, severity): number
                 for kind, *numbers in statement()
                 for severity, number in zip(Severity.values, numbers, strict=True)
                 if number
             }
+            self._counts.update((key, n) for key, n in self.counted.items() if n)
         return self._counts
 
     def _counting(self):
+        selection = dict(self.selection)
+        known = {kind for kind, _ in self.counted}
+        selection["kinds"] = [
+            kind for kind in selection.get("kinds") or Kind.values if kind not in known
+        ]
+        if not selection["kinds"]:
+            return Counting("SELECT NULL WHERE 1 = 0", [])
         return Counting(
-            *counting_sql(by_kind(self.today, self.days_ahead, columns=COUNTED, **self.selection))
+            *counting_sql(by_kind(self.today, self.days_ahead, columns=COUNTED, **selection))
         )
 
     def __len__(self):

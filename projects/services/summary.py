@@ -203,18 +203,23 @@ def kind_counts(numbers):
     return result
 
 
-def attention(user, today=None, first=LIMIT):
+def attention(user, today=None, first=LIMIT, missed_targets=None):
     """The dashboard's "needs attention" panel: the items of the alert digests
     (``projects.services.alerts.needs_attention``, by the same rules) in ``user``'s
     ``attention_scope``, counted by kind and severity in the database, and the first ``first``
     of them, overdue first. None for a user who sees none (no panel). Two queries (counts, the
-    first items) and the scope's."""
+    first items) and the scope's. ``missed_targets``: how many channels miss their
+    water-quality target, when the caller has counted every channel's (every unit's panel
+    takes it instead of counting them again: the rule's items are all "worsened")."""
     scope = attention_scope(user)
     if scope is None:
         return None
     today = today or timezone.localdate()
     days_ahead = settings.ALERT_DAYS_AHEAD
-    rows = ItemRows(today, days_ahead, unit=scope.unit)
+    counted = None
+    if scope.all_units and missed_targets is not None:
+        counted = {(Kind.TARGET.value, Severity.WORSENED.value): missed_targets}
+    rows = ItemRows(today, days_ahead, counted=counted, unit=scope.unit)
     numbers = rows.counts
     total = len(rows)
     items = rows[:first]

@@ -5,6 +5,7 @@ from projects.core.months import this_month
 from projects.models import Policy, Project, Stream
 from projects.services import overview, summary
 from projects.services.alert_rules import Kind, Severity
+from projects.services.water_targets import TargetStatus
 from projects.tables.overview import OverviewProjectTable
 from projects.views.base import TablesMixin
 
@@ -37,7 +38,10 @@ class DashboardView(LoginRequiredMixin, TablesMixin, TemplateView):
         stats = summary.stream_stats()
         policies = summary.policies()
         remediation = summary.remediation()
-        attention = summary.attention(self.request.user)
+        target_counts = overview.target_counts()
+        attention = summary.attention(
+            self.request.user, missed_targets=target_counts[TargetStatus.MISSED]
+        )
         context.update(
             streams={s.name.lower(): s for s in Stream},
             stats={s.name.lower(): stats[s.value] for s in Stream},
@@ -53,6 +57,6 @@ class DashboardView(LoginRequiredMixin, TablesMixin, TemplateView):
             overdue=overview.overdue(tasks=overdue_task_count(attention)),
             this_month=this_month(),
             complaint_figures=overview.complaint_figures(),
-            target_counts=overview.target_counts(),
+            target_counts=target_counts,
         )
         return context
