@@ -272,6 +272,21 @@ class PageTests(ChiefTestCase):
         )
         self.assertFalse(any("<" in cell for row in rows for cell in row))
 
+    def test_a_chief_of_many_channels_is_named_with_the_first_few_and_exported_whole(self):
+        district = RiverChief.objects.create(name="区河长")
+        for i in range(8):
+            channel = Channel.objects.create(name=f"区渠{i}", maintaining_unit=self.unit_a)
+            term(district, channel, Level.DISTRICT, self.today - days(3))
+        self.client.force_login(self.viewer)
+        url = reverse("projects:chief-list")
+        page = self.client.get(url, {"q": "区河长"}).content.decode()
+        named = re.findall(r">(区渠\d)</a>（区级）", page)
+        self.assertEqual(named, [f"区渠{i}" for i in range(5)])
+        self.assertIn(f'<a href="{district.get_absolute_url()}">另有 3 条</a>', page)
+        response = self.client.get(url, {"q": "区河长", "_export": "csv"})
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        self.assertEqual(rows[1][3], "、".join(f"区渠{i}（区级）" for i in range(8)))
+
     def test_the_chiefs_page_shows_each_term_with_its_frequency_and_flag(self):
         self.client.force_login(self.viewer)
         page = self.client.get(self.chief.get_absolute_url())

@@ -36,22 +36,20 @@ def channel_chiefs(channel, today=None):
     )
 
 
-def chiefs_for_list(today=None):
+def chiefs_for_list(today=None, first=None):
     """Every chief with ``serving_count`` (channels held today), ``missed_count`` (of those,
     not inspected in time) and ``serving_terms`` (a prefetch of those terms with their
-    channels, one more query for a page of chiefs)."""
+    channels, one more query for a page of chiefs; with ``first``, only each chief's first
+    ``first`` of them: a district chief may hold hundreds)."""
     today = today or timezone.localdate()
     serving = ChiefAssignment.objects.serving(today)
+    terms = serving.select_related("channel").order_by("level", "channel__name", "pk")
+    if first is not None:
+        terms = terms[:first]
     return RiverChief.objects.annotate(
         serving_count=count_of(serving, "chief"),
         missed_count=count_of(ChiefAssignment.objects.missed(today), "chief"),
-    ).prefetch_related(
-        Prefetch(
-            "assignments",
-            queryset=serving.select_related("channel").order_by("level", "channel__name"),
-            to_attr="serving_terms",
-        )
-    )
+    ).prefetch_related(Prefetch("assignments", queryset=terms, to_attr="serving_terms"))
 
 
 def chiefs_with_term(terms):

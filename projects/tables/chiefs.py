@@ -6,10 +6,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from projects.core.links import path_of
 from projects.models import ChiefAssignment, ChiefInspection, RiverChief
 from projects.tables.columns import DateColumn
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+# The channels a chief holds named in the register's row; the chief's page lists them all.
+CHANNELS_SHOWN = 5
 NEVER = _("never")
 MISSED = _("Missed")
 IN_TIME = _("In time")
@@ -42,16 +45,29 @@ class RiverChiefTable(tables.Table):
         order_by = ("name",)
 
     def render_channels(self, record):
-        return (
-            format_html_join(
-                "、",
-                '<a href="{}">{}</a>（{}）',
+        shown = record.serving_terms[:CHANNELS_SHOWN]
+        if not shown:
+            return "—"
+        names = format_html_join(
+            "、",
+            '<a href="{}">{}</a>（{}）',
+            (
                 (
-                    (t.channel.get_absolute_url(), t.channel.name, t.get_level_display())
-                    for t in record.serving_terms
-                ),
-            )
-            or "—"
+                    path_of("projects:channel-detail", t.channel_id),
+                    t.channel.name,
+                    t.get_level_display(),
+                )
+                for t in shown
+            ),
+        )
+        more = record.serving_count - len(shown)
+        if more <= 0:
+            return names
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            names,
+            path_of("projects:chief-detail", record.pk),
+            ngettext("and %(n)d more", "and %(n)d more", more) % {"n": more},
         )
 
     def value_channels(self, record):

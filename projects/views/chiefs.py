@@ -20,7 +20,12 @@ from projects.services.chiefs import (
     chiefs_for_list,
     record_inspection,
 )
-from projects.tables.chiefs import ChiefInspectionTable, ChiefTermTable, RiverChiefTable
+from projects.tables.chiefs import (
+    CHANNELS_SHOWN,
+    ChiefInspectionTable,
+    ChiefTermTable,
+    RiverChiefTable,
+)
 from projects.views.base import ListPage, TablesMixin
 
 ADD_INSPECTION = "projects.add_chiefinspection"
@@ -34,7 +39,10 @@ class RiverChiefListView(ListPage):
     export_name = "river-chiefs"
 
     def get_queryset(self):
-        return chiefs_for_list()
+        # A page names each chief's first few channels (the chief's page has them all); a
+        # download holds every one.
+        exporting = self.request.GET.get("_export") in self.export_formats
+        return chiefs_for_list(first=None if exporting else CHANNELS_SHOWN)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(frequency=settings.CHIEF_INSPECTION_DAYS, **kwargs)
