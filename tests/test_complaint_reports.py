@@ -380,8 +380,8 @@ class QueryCountTests(ReportTestCase):
         # unit and channel filter options; counts per stage; each stage's first cards with
         # their report counts (four); counts per unit
         "board": 12,
-        # count, page (with the report counts), unit and channel filter options
-        "list": 8,
+        # count, page (with the report counts), unit, channel and outfall filter options
+        "list": 9,
         # session, user, 2 permissions; the case; steps; their photos; reports; patrols
         "detail": 9,
         # the same for a unit editor, + their unit (may they take the next step?)

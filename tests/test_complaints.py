@@ -822,8 +822,8 @@ class QueryCountTests(ComplaintTestCase):
         # unit and channel filter options; counts per stage; each stage's first cards (one
         # query a stage: four); counts per unit
         "board": 12,
-        # count, page, unit and channel filter options
-        "list": 8,
+        # count, page, unit, channel and outfall filter options
+        "list": 9,
         # the complaint with its unit, channel, problem, recorder and deduction; steps with
         # users; their photos; its reports; the patrols that opened it (their photos only
         # when there are)

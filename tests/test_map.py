@@ -16,7 +16,8 @@ from projects.models import (
     ResponsibleUnit,
     SamplingPoint,
 )
-from projects.services.map_layers import GREEN, GREY, NAVY, ORANGE, RED
+from projects.services.map_layers import GREEN, GREY, LAYER_CHOICES, NAVY, ORANGE, RED
+from tests.browser_forms import form_data
 from tests.test_editing import make_role_users
 
 LINE = {"type": "LineString", "coordinates": [[113.55, 22.27], [113.56, 22.275]]}
@@ -118,10 +119,33 @@ class FeaturesTest(MapTestCase):
 
     def test_the_untouched_filter_form_as_the_browser_sends_it_filters_nothing(self):
         page = self.client.get(reverse("projects:map"))
-        self.assertContains(page, 'name="street"')
-        self.assertContains(page, 'name="condition"')
-        # Unticked boxes send nothing; empty selects send empty values.
-        self.assertEqual(len(self.features(street="", condition="")["features"]), 5)
+        sent = form_data(page.content, "map-filters")
+        # Every layer's box ticked (the map shows them all), every select on its empty choice.
+        self.assertEqual(sent["layer"], [key for key, _label in LAYER_CHOICES])
+        self.assertEqual(sent["street"], [""])
+        self.assertEqual(sent["condition"], [""])
+        self.assertEqual(len(self.features(**sent)["features"]), 5)
+        # Sent again from the page it leads to: the same.
+        page = self.client.get(reverse("projects:map"), sent)
+        self.assertEqual(form_data(page.content, "map-filters"), sent)
+
+    def test_the_panel_ticks_the_layers_chosen_with_their_legend_and_own_filter(self):
+        page = self.client.get(reverse("projects:map"), {"layer": ["channels", "outfalls"]})
+        sent = form_data(page.content, "map-filters")
+        self.assertEqual(sent["layer"], ["channels", "outfalls"])
+        panel = {layer["key"]: layer for layer in page.context["filter"].panel()}
+        self.assertEqual(
+            [key for key in panel if not panel[key]["checked"]],
+            ["sampling_points", "pumping_stations", "complaints"],
+        )
+        self.assertEqual([f.name for f in panel["channels"]["fields"]], ["condition"])
+        self.assertEqual([f.name for f in panel["outfalls"]["fields"]], ["outfall_status"])
+        self.assertEqual(panel["pumping_stations"]["fields"], [])
+        # Each legend entry with its key: the channels' a line, the outfalls' a diamond.
+        self.assertContains(page, 'class="map-key map-key-line"', count=5)
+        self.assertContains(page, 'class="map-key map-key-diamond"', count=5)
+        self.assertContains(page, 'class="map-key map-key-triangle"', count=5)
+        self.assertContains(page, f'<line x1="2" y1="7" x2="20" y2="7" stroke="{ORANGE}"')
 
     def test_a_layer_with_more_features_than_the_limit_is_cut_and_says_so(self):
         with override_settings(MAP_FEATURE_LIMIT=1):

@@ -170,7 +170,9 @@ class RegisterTests(OutfallTestCase):
         response = self.client.get(REGISTER, {"_export": "xlsx"})
         sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
         values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-        self.assertEqual(values[1][:6], ["G105-01", "105国道排洪渠", None, "污水", None, "已截污"])
+        self.assertEqual(
+            values[1][:6], ["G105-01", "105国道排洪渠", "未填写", "污水", "未填写", "已截污"]
+        )
         self.assertFalse(any("<" in str(v) for row in values for v in row if v))
 
     def test_a_bad_filter_value_is_refused_beside_its_field(self):

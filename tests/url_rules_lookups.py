@@ -29,6 +29,12 @@ def rules(t):
                 READ,
                 query={"channel": t.g105.pk},
             ),
+            Case(
+                "the outfalls complaint cases name",
+                reverse("projects:lookup", args=["complaint-outfalls"]),
+                READ,
+                query={"q": "0"},
+            ),
             Case("posts", reverse("projects:lookup", args=["posts"]), READ),
             Case(
                 "open complaint cases", reverse("projects:lookup", args=["open-complaints"]), READ

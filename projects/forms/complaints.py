@@ -11,7 +11,7 @@ writes themselves are ``projects.services.complaints``' transitions."""
 
 import django_filters as filters
 from django import forms
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +25,14 @@ from projects.forms.edits import DateInput, VersionedForm
 from projects.forms.filters import SearchFilterSet, YesNoFilter
 from projects.forms.photos import MultiplePhotoField
 from projects.forms.widgets import LookupSelect, lookup_when_long
-from projects.models import Channel, Complaint, Outfall, Problem, ResponsibleUnit
+from projects.models import (
+    Channel,
+    Complaint,
+    ComplaintReport,
+    Outfall,
+    Problem,
+    ResponsibleUnit,
+)
 from projects.services.complaint_queries import assessment_items, overdue_q
 from projects.services.complaints import suggested_item_code
 
@@ -347,11 +354,33 @@ class ComplaintBoardFilter(filters.FilterSet):
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
 
 
-class ComplaintFilter(SearchFilterSet, ComplaintBoardFilter):
-    """Every complaint: the board's filters, the stage and a search."""
+def outfalls_with_complaints(request):
+    # Only the outfalls a case names: any other would list nothing.
+    return Outfall.objects.filter(Exists(Complaint.objects.filter(outfall=OuterRef("pk"))))
 
-    search_fields = ("number", "location", "description", "complainant")
+
+# What the search finds in a case's reports: who reported it, their phone, the inspecting
+# body's case number of a 督察交办.
+REPORT_SEARCH_FIELDS = ("reporter", "contact", "case_number")
+
+
+class ComplaintFilter(SearchFilterSet, ComplaintBoardFilter):
+    """Every complaint: the board's filters, the stage, the outfall (a search box when the
+    outfalls named by cases are many) and a search over the case and its reports."""
+
+    search_fields = ("number", "location", "description", "complainant", "contact")
     stage = filters.ChoiceFilter(label=_("Stage"), choices=Complaint.Stage.choices)
+    outfall = filters.ModelChoiceFilter(label=_("Outfall"), queryset=outfalls_with_complaints)
+    lookups = {"outfall": "complaint-outfalls"}
 
     class Meta(ComplaintBoardFilter.Meta):
-        fields = ("q", "stage", "assigned_unit", "source", "channel", "overdue")
+        fields = ("q", "stage", "assigned_unit", "source", "channel", "outfall", "overdue")
+
+    def search_condition(self, value):
+        """The case's own fields, or any of its reports' (EXISTS: a case found through three
+        reports is still one row)."""
+        reports = ComplaintReport.objects.filter(complaint=OuterRef("pk"))
+        matching = Q()
+        for field in REPORT_SEARCH_FIELDS:
+            matching |= Q(**{f"{field}__icontains": value})
+        return super().search_condition(value) | Q(Exists(reports.filter(matching)))

@@ -84,10 +84,14 @@ class SearchFilterSet(filters.FilterSet):
         return self._form
 
     def search(self, queryset, name, value):
+        return queryset.filter(self.search_condition(value))
+
+    def search_condition(self, value):
+        """Any of ``search_fields`` containing ``value`` (a filter set may add to it)."""
         condition = Q()
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
+        return condition
 
 
 class ChannelFilter(SearchFilterSet):

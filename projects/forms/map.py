@@ -14,7 +14,7 @@ from projects.forms.filters import units_of
 from projects.forms.widgets import lookup_when_long
 from projects.models import Channel, Complaint, Outfall
 from projects.services.geo_import import KINDS, MAX_BYTES
-from projects.services.map_layers import LAYER_CHOICES
+from projects.services.map_layers import LAYER_CHOICES, LAYERS
 
 GCJ02_LABEL = _("The coordinates are GCJ-02 (from a Chinese web map such as 高德 or 腾讯): convert")
 GCJ02_HELP = _(
@@ -60,6 +60,26 @@ class MapFilter(filters.FilterSet):
 
     def keep(self, queryset, name, value):
         return queryset
+
+    def panel(self):
+        """The layers as the map's panel lists them, each with its box (ticked when chosen,
+        every one when none is: the map then shows them all), its legend ((key, label,
+        colour), ...), its marker's shape and the fields of the filters that apply to it alone
+        (the street applies to all and stands above them)."""
+        asked = set(self.data.getlist("layer")) if self.is_bound else set()
+        known = {layer.key for layer in LAYERS}
+        shown = (asked & known) or known
+        return [
+            {
+                "key": layer.key,
+                "label": layer.label,
+                "shape": layer.shape,
+                "checked": layer.key in shown,
+                "legend": layer.legend,
+                "fields": [self.form[name] for name in layer.filters if name != "street"],
+            }
+            for layer in LAYERS
+        ]
 
     def chosen(self):
         """({filter name: value}, [layer keys]) as checked; nothing chosen when invalid. The

@@ -70,6 +70,11 @@ STAGE_COLOURS = {
 }
 
 
+# A point layer's marker: its shape tells the layers apart where their colours are alike (an
+# outfall to be remediated and a case just found are both red), on the map and in the legend.
+MARKER_SHAPES = ("circle", "square", "diamond", "triangle")
+
+
 @dataclass(frozen=True)
 class Layer:
     key: str
@@ -79,6 +84,7 @@ class Layer:
     colour_key: Callable  # row -> a key of ``legend``
     name: Callable  # row -> the feature's label
     link: Callable  # row -> the URL a click leads to
+    shape: str  # how a feature is drawn: "line", or a point's marker (one of MARKER_SHAPES)
     filters: dict = field(default_factory=dict)  # the map's filter name -> lookup
 
     def legend_of(self, key):
@@ -152,6 +158,7 @@ LAYERS = (
         colour_key=lambda row: row["current_condition"],
         name=lambda row: row["name"],
         link=lambda row: channel_url(row["pk"]),
+        shape="line",
         filters={"street": "street", "condition": "current_condition"},
     ),
     Layer(
@@ -162,6 +169,7 @@ LAYERS = (
         colour_key=point_grade,
         name=lambda row: f"{row['channel__name']} · {row['name']}",
         link=lambda row: channel_url(row["channel_id"]),
+        shape="circle",
         filters={"street": "channel__street"},
     ),
     Layer(
@@ -176,6 +184,7 @@ LAYERS = (
             if row["channel_id"]
             else first_path(("projects:pipes", []))
         ),
+        shape="square",
         filters={"street": "street"},
     ),
     Layer(
@@ -188,6 +197,7 @@ LAYERS = (
         colour_key=lambda row: row["status"],
         name=lambda row: labelled(row["code"], row["place"]),
         link=lambda row: path_of("projects:outfall-detail", row["pk"]),
+        shape="diamond",
         filters={"street": "channel__street", "outfall_status": "status"},
     ),
     Layer(
@@ -200,6 +210,7 @@ LAYERS = (
         colour_key=lambda row: row["stage"],
         name=lambda row: labelled(row["number"], row["location"]),
         link=lambda row: path_of("projects:complaint-detail", row["pk"]),
+        shape="triangle",
         filters={"street": "channel__street", "stage": "stage"},
     ),
 )
@@ -229,6 +240,7 @@ def layer_features(layer, chosen, limit):
                     "status": str(status),
                     "status_key": key,
                     "colour": colour,
+                    "shape": layer.shape,
                     "url": layer.link(row),
                 },
             }
@@ -251,6 +263,7 @@ def map_features(chosen, layer_keys=None, limit=None):
             {
                 "key": layer.key,
                 "label": str(layer.label),
+                "shape": layer.shape,
                 "shown": len(shown),
                 "truncated": truncated,
                 "legend": [

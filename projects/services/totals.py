@@ -33,6 +33,13 @@ def blank_reason(sourced):
     return NOT_GIVEN if sourced else NOT_FILLED
 
 
+def cites_the_article(record):
+    """Whether ``record`` cites the source article (its ``source``): the ``sourced`` of the
+    functions above. A record of a kind that never does (an outfall, a complaint, a patrol) is
+    the office's own."""
+    return getattr(record, "source_id", None) is not None
+
+
 def blank_label(sourced):
     """“原文未载明” for a row that cites the article, “未填写” for the office's own record."""
     return BLANK_LABELS[blank_reason(sourced)]

@@ -14,6 +14,7 @@ from django_tables2.columns.base import library
 
 from projects.core import formatting
 from projects.services.exports import Percent
+from projects.services.totals import blank_label, cites_the_article
 from projects.tables.cells import bar_class, progress, qty, wan
 
 NOT_GIVEN = _("not given")
@@ -168,6 +169,26 @@ class NotGivenColumn(tables.Column):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("default", not_given)
         super().__init__(*args, **kwargs)
+
+
+class BlankReasonColumn(tables.Column):
+    """A plain column whose empty cell says why it is empty, on the page and in the download:
+    “not given” (原文未载明) on a row citing the article, “not filled in” (未填写) on the office's
+    own record (``projects.services.totals.blank_label``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        if value in (None, ""):
+            return format_html('<span class="na">{}</span>', blank_label(cites_the_article(record)))
+        return value
+
+    def value(self, value, record):
+        if value in (None, ""):
+            return str(blank_label(cites_the_article(record)))
+        return value
 
 
 def _names(items):

@@ -5,7 +5,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Outfall, Problem
-from projects.tables.columns import BadgeColumn, NotGivenColumn
+from projects.tables.columns import BadgeColumn, BlankReasonColumn
 
 
 def coordinates_text(record):
@@ -19,9 +19,10 @@ class OutfallTable(tables.Table):
 
     code = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
     channel = tables.Column(linkify=True, order_by=("channel__name", "code"))
-    place = NotGivenColumn()
+    # Recorded by the office, never cited from the article: an empty field is not filled in.
+    place = BlankReasonColumn()
     kind = tables.Column()
-    size = NotGivenColumn()
+    size = BlankReasonColumn()
     status = BadgeColumn()
     plant = tables.Column(linkify=True, default="", order_by=("plant__name", "code"))
     coordinates = tables.Column(

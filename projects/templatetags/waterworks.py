@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
 from projects.core import formatting
+from projects.services.totals import blank_label, cites_the_article
 from projects.tables import cells
 
 register = template.Library()
@@ -19,6 +20,15 @@ def given(value):
     """The value, or “not given” when it is empty."""
     if value is None or value == "":
         return _or_not_given(None)
+    return value
+
+
+@register.filter
+def filled(value, record):
+    """The value, or why it is empty: “not given” when ``record`` cites the article, “not
+    filled in” on the office's own record (``{{ outfall.size|filled:outfall }}``)."""
+    if value is None or value == "":
+        return format_html('<span class="na">{}</span>', blank_label(cites_the_article(record)))
     return value
 
 

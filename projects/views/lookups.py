@@ -9,7 +9,8 @@ Kinds:
 - ``problems``: the plans' problems (``channel=``: of that channel's plan only; otherwise the
   text names the channel too, and the channel's name matches as well);
 - ``outfalls``: the outfalls, matching the code or the place (``channel=``: of that channel
-  only; otherwise the text names the channel too);
+  only; otherwise the text names the channel too); ``complaint-outfalls``: those of them a
+  complaint case names (the complaint list's filter);
 - ``units``: every responsible unit;
 - ``projects``: every project (a plan measure's project);
 - ``posts``: the active patrol posts the user may record on; ``all-posts``: every post (the
@@ -22,7 +23,7 @@ Kinds:
 For logged-in users (anonymous: the login page); GET only; an unknown kind: 404."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import F, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Trim
 from django.http import Http404, JsonResponse
 from django.views import View
@@ -77,6 +78,10 @@ def outfalls(request, q):
         "id",
         text=Concat(Trim(Concat("code", Value(" "), "place")), Value(SEPARATOR), "channel__name"),
     )
+
+
+def complaint_outfalls(request, q):
+    return outfalls(request, q).filter(Exists(Complaint.objects.filter(outfall=OuterRef("pk"))))
 
 
 def units(request, q):
@@ -136,6 +141,7 @@ KINDS = {
     "channels": channels,
     "problems": problems,
     "outfalls": outfalls,
+    "complaint-outfalls": complaint_outfalls,
     "units": units,
     "projects": projects,
     "posts": posts,

@@ -1,8 +1,9 @@
 // The maps of the site, drawn with Leaflet (shipped by the django-leaflet package, served from
 // the site itself: no CDN). Three kinds, each a <div> with data attributes:
 // - data-map-features="URL": the map page. Reads the GeoJSON of URL (projects.services.map_layers:
-//   features with their colour, status, name and link; each layer's legend and whether it was
-//   cut short; the outlines), draws it, the legend and the notes.
+//   features with their colour, marker shape, status, name and link; each layer's count and
+//   whether it was cut short; the outlines), draws it, each layer's count in the page's legend
+//   and the notes.
 // - data-map-show="ID": a record's own small map, from the JSON in <script id=ID> (geometry,
 //   colour).
 // - data-map-draw="line|point" with data-map-input="ID": Leaflet.draw edits one line or one
@@ -47,8 +48,42 @@
 
   const styleOf = (colour) => ({ color: colour, weight: 4, opacity: 0.9 });
 
+  // A point layer's marker by its shape (projects.services.map_layers.MARKER_SHAPES): outfalls
+  // are diamonds, complaint cases triangles, pumping stations squares, sampling points circles,
+  // so that layers of the same colour still tell apart. Each is an SVG path like Leaflet's
+  // circle marker (same size, click and tooltip), its outline computed from the marker's
+  // point and radius (Leaflet 1.9's renderer hooks, as plugins of shaped markers use them).
+  const OUTLINES = {
+    square: (x, y, r) => `M${x - r},${y - r}H${x + r}V${y + r}H${x - r}Z`,
+    diamond: (x, y, r) => {
+      const d = r * 1.35;
+      return `M${x},${y - d}L${x + d},${y}L${x},${y + d}L${x - d},${y}Z`;
+    },
+    triangle: (x, y, r) => {
+      const d = r * 1.35;
+      return `M${x},${y - d}L${x + d},${y + d * 0.75}L${x - d},${y + d * 0.75}Z`;
+    },
+  };
+
+  // Made when first needed: this script runs where Leaflet may be missing (start() checks).
+  let ShapeMarker = null;
+  const shapeMarker = () =>
+    (ShapeMarker ||= L.CircleMarker.extend({
+      _updatePath() {
+        const outline = OUTLINES[this.options.shape];
+        if (!outline || !this._renderer._setPath) {
+          L.CircleMarker.prototype._updatePath.call(this);
+          return;
+        }
+        const point = this._point.round();
+        const path = this._empty() ? "M0 0" : outline(point.x, point.y, this._radius);
+        this._renderer._setPath(this, path);
+      },
+    }));
+
   const pointOf = (colour) => (feature, latlng) =>
-    L.circleMarker(latlng, {
+    new (shapeMarker())(latlng, {
+      shape: feature.properties?.shape || "circle",
       radius: 7,
       color: "#ffffff",
       weight: 2,
@@ -76,25 +111,14 @@
     return box;
   };
 
-  const legendOf = (container, layers) => {
-    container.replaceChildren();
+  // The panel's legend is the page's own (templates/projects/map/map.html): each layer shown
+  // says how many of its features are on the map ("+" when cut short).
+  const countsOf = (layers) => {
     for (const layer of layers) {
-      const group = document.createElement("div");
-      group.className = "map-legend-group";
-      const title = document.createElement("h3");
-      title.textContent = layer.label;
-      const list = document.createElement("ul");
-      for (const entry of layer.legend) {
-        const item = document.createElement("li");
-        const swatch = document.createElement("span");
-        swatch.className = `map-swatch map-swatch-${layer.key}`;
-        swatch.style.backgroundColor = entry.colour;
-        item.append(swatch, entry.label);
-        item.dataset.key = entry.key;
-        list.append(item);
+      const count = document.querySelector(`[data-layer-count="${layer.key}"]`);
+      if (count) {
+        count.textContent = `${layer.shown}${layer.truncated ? "+" : ""}`;
       }
-      group.append(title, list);
-      container.append(group);
     }
   };
 
@@ -129,7 +153,7 @@
           }
         });
         fit(map, collection.features.length ? features : outlines);
-        legendOf(document.getElementById("map-legend"), collection.layers);
+        countsOf(collection.layers);
         const notes = collection.layers
           .filter((layer) => layer.truncated)
           .map((layer) =>
@@ -157,9 +181,6 @@
       interactive: false,
     }).addTo(map);
     fit(map, layer);
-    for (const swatch of document.querySelectorAll(".map-swatch[data-colour]")) {
-      swatch.style.backgroundColor = swatch.dataset.colour;
-    }
   };
 
   // Copies the texts of ``from`` into ``into``, key by key (Leaflet.draw's L.drawLocal).
