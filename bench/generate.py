@@ -7,7 +7,8 @@ Factor 1 is one hundredth of the scale issue's "100× district" (90 channels wit
 tasks, 45 projects × 12 monthly reports, 9,000 samples at 18 points, 450 pipe segments with
 1,830 defects, 900 patrol records, 180 complaints, about 9 assessments; and, beyond the issue's
 list, river chiefs, 180 outfalls, a treatment plant and places on the map for channels,
-points, outfalls and half the complaints); factor 100 is that district. ``bench/generate_rows.py`` makes the rows; this script writes them.
+points, outfalls and half the complaints); factor 100 is that district.
+``bench/generate_rows.py`` makes the rows; this script writes them.
 
 Uses its own database — the name in DATABASE_URL must end in ``_bench``; it is created when
 missing and migrated — and refuses SQLite. Every run first empties every table of the app
