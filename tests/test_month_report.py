@@ -267,9 +267,10 @@ class ComplaintsAndPatrolsTests(MonthReportTestCase):
         self.assertEqual(first[2], "渠水发黑有异味")
         self.assertEqual(first[3], "甲市政站")
         self.assertEqual(first[4], "2018-11-05 10:00")
-        self.assertEqual(first[6], "调配")  # handled only on 2 December
-        self.assertEqual(first[8], "已超期")  # deadline 20 November passed, not handled
-        self.assertIn(first[10], ("", None))  # its handling came later
+        self.assertEqual(first[6], 0)  # recorded without reports (tests/test_ledger_reports.py)
+        self.assertEqual(first[7], "调配")  # handled only on 2 December
+        self.assertEqual(first[9], "已超期")  # deadline 20 November passed, not handled
+        self.assertIn(first[11], ("", None))  # its handling came later
 
     def test_the_manage_sheet_lists_the_patrols_done_in_the_month(self):
         patrols = self.manage_blocks()["本月巡查(2 次)"]

@@ -27,17 +27,14 @@ REPORT_FIELDS = (
 )
 
 
-def with_report_count(complaints):
+def with_report_count(complaints, received_before=None):
     """``complaints`` with ``report_count``: how many reports each case has (a subquery per
     row of the page, read through the reports' complaint index; no join that would repeat a
-    case in a count)."""
-    reports = (
-        ComplaintReport.objects.filter(complaint=OuterRef("pk"))
-        .order_by()
-        .values("complaint")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    case in a count) — received before ``received_before`` (a moment) when it is given."""
+    reports = ComplaintReport.objects.filter(complaint=OuterRef("pk"))
+    if received_before is not None:
+        reports = reports.filter(received_at__lt=received_before)
+    reports = reports.order_by().values("complaint").annotate(n=Count("pk")).values("n")
     return complaints.annotate(report_count=Coalesce(Subquery(reports), Value(0)))
 
 

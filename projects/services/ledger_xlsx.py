@@ -221,6 +221,7 @@ def complaint_columns():
         (_("assigned unit"), 16, "text"),
         (_("received at"), 16, "text"),
         (_("source"), 10, "text"),
+        (_("Reports"), 8, "number"),
         (_("Stage at month end"), 10, "text"),
         (_("deadline"), 16, "text"),
         (_("Overdue"), 10, "text"),
@@ -244,14 +245,15 @@ def patrol_columns():
 
 
 def add_complaints(sheet, ledger):
-    """The complaints received in the month, each at the stage it had reached by its end."""
+    """The complaints received in the month, each at the stage it had reached by its end and
+    with the reports it had gathered by then (a case of three calls is one row that says 3)."""
     sheet.block(
         _("Complaints received in the month (%(count)s)") % {"count": len(ledger.complaints)},
         complaint_columns(),
-        note=_("Stage as of %(date)s") % {"date": chinese_date(ledger.as_of)},
+        note=_("Stage and reports as of %(date)s") % {"date": chinese_date(ledger.as_of)},
     )
     if not ledger.complaints:
-        sheet.add([None, _("None"), *[None] * 9])
+        sheet.add([None, _("None"), *[None] * 10])
     for number, line in enumerate(ledger.complaints, start=1):
         complaint = line.complaint
         place = complaint.location
@@ -265,6 +267,7 @@ def add_complaints(sheet, ledger):
                 str(complaint.assigned_unit) if complaint.assigned_unit else "",
                 local_minutes(complaint.received_at),
                 str(complaint.get_source_display()),
+                line.report_count,
                 str(line.stage_display),
                 chinese_date(complaint.deadline),
                 str(_("Overdue")) if line.is_overdue else "",

@@ -35,6 +35,7 @@ from projects.models import (
     Task,
 )
 from projects.models.complaints import OPEN_WORK_STAGES, Stage
+from projects.services.complaint_reports import with_report_count
 
 
 @dataclass
@@ -245,8 +246,8 @@ def line_order(line):
 
 @dataclass
 class ComplaintLine:
-    """A complaint received in the month and the stage of the closed loop it had reached by
-    ``as_of`` (its latest step by then)."""
+    """A complaint received in the month, the stage of the closed loop it had reached by
+    ``as_of`` (its latest step by then) and how many reports it had gathered by then."""
 
     complaint: Complaint
     stage: str
@@ -267,10 +268,15 @@ class ComplaintLine:
     def action_taken(self):
         return self.complaint.action_taken if self.handled else ""
 
+    @property
+    def report_count(self):
+        return self.complaint.report_count
+
 
 def complaint_source(month, today=None):
     """(the complaints received in ``month`` with ``stage_then``, the latest step's stage by
-    its end, in the order they were received; a function making the lines of some of them)."""
+    its end, and ``report_count``, their reports received by then, in the order they were
+    received; a function making the lines of some of them)."""
     as_of = status_date(month, today)
     start, end = month_bounds(month)
     cutoff = day_start(as_of + datetime.timedelta(days=1))
@@ -279,12 +285,13 @@ def complaint_source(month, today=None):
         .order_by("-at", "-pk")
         .values("stage")[:1]
     )
-    complaints = (
+    complaints = with_report_count(
         Complaint.objects.filter(received_at__gte=start, received_at__lt=end)
         # Received in the month, so at least found by its end.
         .annotate(stage_then=Coalesce(Subquery(latest_step), Value(Stage.FOUND.value)))
         .select_related("channel", "assigned_unit")
-        .order_by("received_at", "pk")
+        .order_by("received_at", "pk"),
+        received_before=cutoff,
     )
 
     def lines(rows):

@@ -320,8 +320,8 @@ class MonthTaskTable(tables.Table):
 
 
 class MonthComplaintTable(tables.Table):
-    """The complaints received in the month and the stage each had reached by its end
-    (``month_status.ComplaintLine``)."""
+    """The complaints received in the month, the stage each had reached by its end and its
+    reports by then (``month_status.ComplaintLine``)."""
 
     number = tables.Column(
         verbose_name=_("number"),
@@ -332,6 +332,11 @@ class MonthComplaintTable(tables.Table):
     )
     received_at = tables.Column(
         verbose_name=_("received at"), accessor="complaint__received_at", orderable=False
+    )
+    report_count = tables.Column(
+        verbose_name=_("Reports"),
+        orderable=False,
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
     )
     place = tables.Column(verbose_name=_("location"), empty_values=(), orderable=False)
     description = tables.Column(
