@@ -73,7 +73,22 @@ class MapTestCase(TestCase):
         return response.json()
 
     def by_name(self, data):
-        return {f["properties"]["name"]: f["properties"] for f in data["features"]}
+        """Each feature's properties by name, with the status's label and colour and the
+        marker's shape its layer gives (as map.js reads them: a feature names its layer and
+        status key alone)."""
+        layers = {layer["key"]: layer for layer in data["layers"]}
+        found = {}
+        for feature in data["features"]:
+            properties = feature["properties"]
+            layer = layers[properties["layer"]]
+            (entry,) = [e for e in layer["legend"] if e["key"] == properties["status_key"]]
+            found[properties["name"]] = {
+                **properties,
+                "status": entry["label"],
+                "colour": entry["colour"],
+                "shape": layer["shape"],
+            }
+        return found
 
 
 class FeaturesTest(MapTestCase):
@@ -94,6 +109,12 @@ class FeaturesTest(MapTestCase):
         self.assertEqual(found["岱山泵站"]["url"], reverse("projects:pipes"))
         geometry = next(f for f in data["features"] if f["properties"]["name"] == "甲排洪渠")
         self.assertEqual(geometry["geometry"], LINE)
+        # A feature says its layer and status key, not the label and colour its layer's legend
+        # holds once (a city's map sends thousands).
+        self.assertEqual(
+            {key for f in data["features"] for key in f["properties"]},
+            {"layer", "name", "status_key", "url"},
+        )
         self.assertEqual(
             [layer["key"] for layer in data["layers"]],
             ["channels", "sampling_points", "pumping_stations", "outfalls", "complaints"],
@@ -101,6 +122,16 @@ class FeaturesTest(MapTestCase):
         self.assertFalse(any(layer["truncated"] for layer in data["layers"]))
         legend = {entry["key"]: entry["colour"] for entry in data["layers"][0]["legend"]}
         self.assertEqual(legend["light"], ORANGE)
+
+    def test_a_browser_that_accepts_it_gets_the_answer_compressed(self):
+        import gzip
+        import json
+
+        url = reverse("projects:map-features")
+        response = self.client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        self.assertEqual(response["Content-Encoding"], "gzip")
+        self.assertEqual(json.loads(gzip.decompress(response.content)), self.features())
+        self.assertNotIn("Content-Encoding", self.client.get(url))
 
     def test_the_condition_filter_narrows_the_channels_only(self):
         found = self.by_name(self.features(condition="clear"))

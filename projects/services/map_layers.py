@@ -9,11 +9,13 @@ Each layer sends at most ``settings.MAP_FEATURE_LIMIT`` features (one more is re
 that there were more, and the answer says so).
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import FilteredRelation, Q
+from django.db.models import FilteredRelation, Q, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from projects.core.links import first_path, path_of
@@ -87,11 +89,11 @@ class Layer:
     shape: str  # how a feature is drawn: "line", or a point's marker (one of MARKER_SHAPES)
     filters: dict = field(default_factory=dict)  # the map's filter name -> lookup
 
-    def legend_of(self, key):
-        for value, label, colour in self.legend:
-            if value == key:
-                return label, colour
-        return self.legend[-1][1], self.legend[-1][2]
+    def legend_key(self, key):
+        """``key`` when the legend has it, else the legend's last (its "other")."""
+        if any(value == key for value, _label, _colour in self.legend):
+            return key
+        return self.legend[-1][0]
 
 
 def channel_rows():
@@ -225,33 +227,36 @@ def layer_features(layer, chosen, limit):
         value = chosen.get(name)
         if value not in (None, ""):
             rows = rows.filter(**{lookup: value})
-    rows = list(rows.order_by("pk")[: limit + 1])
+    rows = list(
+        rows.annotate(geometry_text=Cast("geometry", TextField())).order_by("pk")[: limit + 1]
+    )
     features = []
     for row in rows[:limit]:
-        key = layer.colour_key(row)
-        status, colour = layer.legend_of(key)
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": row["geometry"],
-                "properties": {
-                    "layer": layer.key,
-                    "name": layer.name(row),
-                    "status": str(status),
-                    "status_key": key,
-                    "colour": colour,
-                    "shape": layer.shape,
-                    "url": layer.link(row),
-                },
-            }
-        )
+        properties = {
+            "layer": layer.key,
+            "name": layer.name(row),
+            "status_key": layer.legend_key(layer.colour_key(row)),
+            "url": layer.link(row),
+        }
+        features.append(FEATURE.format(row["geometry_text"], _json(properties)))
     return features, len(rows) > limit
 
 
+# A feature as the answer's text: the stored geometry (GeoJSON the database gives as text) as it
+# is, not parsed and written again.
+FEATURE = '{{"type":"Feature","geometry":{},"properties":{}}}'
+
+
+def _json(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def map_features(chosen, layer_keys=None, limit=None):
-    """The map's answer: a GeoJSON FeatureCollection of the layers ``layer_keys`` (all when
-    empty) narrowed by ``chosen``, with each layer's legend and whether it was cut at
-    ``limit`` features, and the outlines. One query a layer, one for the outlines."""
+    """The map's answer, as JSON text: a GeoJSON FeatureCollection of the layers
+    ``layer_keys`` (all when empty) narrowed by ``chosen``; and each layer's legend (status
+    key → label and colour), marker shape and whether it was cut at ``limit`` features, which
+    its features name by key alone; and the outlines. One query a layer, one for the
+    outlines."""
     limit = limit or settings.MAP_FEATURE_LIMIT
     features, layers = [], []
     for layer in LAYERS:
@@ -276,13 +281,8 @@ def map_features(chosen, layer_keys=None, limit=None):
         {"type": "Feature", "geometry": geometry, "properties": {"name": name}}
         for name, geometry in MapOutline.objects.values_list("name", "geometry")
     ]
-    return {
-        "type": "FeatureCollection",
-        "features": features,
-        "layers": layers,
-        "limit": limit,
-        "outlines": outlines,
-    }
+    rest = _json({"layers": layers, "limit": limit, "outlines": outlines})
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]," + rest[1:]
 
 
 def channel_map(channel):

@@ -5,10 +5,12 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.gzip import gzip_page
 from django.views.generic import FormView, TemplateView, View
 
 from projects.core.geo import LINES, POINT
@@ -39,12 +41,15 @@ class MapView(LoginRequiredMixin, TemplateView):
         return context
 
 
+@method_decorator(gzip_page, name="get")
 class MapFeaturesView(LoginRequiredMixin, View):
-    """The map's features as GeoJSON (``projects.services.map_layers.map_features``)."""
+    """The map's features as GeoJSON (``projects.services.map_layers.map_features``),
+    compressed for a browser that accepts it (a city's answer is megabytes of coordinates; it
+    holds no secret a compressed length could give away, unlike a page with a form's token)."""
 
     def get(self, request):
         chosen, layers = map_filter(request).chosen()
-        return JsonResponse(map_features(chosen, layers), json_dumps_params={"ensure_ascii": False})
+        return HttpResponse(map_features(chosen, layers), content_type="application/json")
 
 
 # What a place can be drawn for: URL kind → (model, geometry types, label of the drawing).

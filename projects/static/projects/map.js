@@ -81,15 +81,37 @@
       },
     }));
 
-  const pointOf = (colour) => (feature, latlng) =>
-    new (shapeMarker())(latlng, {
-      shape: feature.properties?.shape || "circle",
+  // ``look(feature)``: the feature's { colour, shape }.
+  const pointOf = (look) => (feature, latlng) => {
+    const { colour, shape } = look(feature);
+    return new (shapeMarker())(latlng, {
+      shape: shape || "circle",
       radius: 7,
       color: "#ffffff",
       weight: 2,
-      fillColor: colour || feature.properties.colour,
+      fillColor: colour,
       fillOpacity: 0.95,
     });
+  };
+
+  // A feature of the map's answer names its layer and its status key alone; its layer's
+  // legend gives the status's label and colour, the layer its marker's shape
+  // (projects.services.map_layers.map_features).
+  const lookOf = (layers) => {
+    const byKey = {};
+    for (const layer of layers) {
+      const legend = {};
+      for (const entry of layer.legend) {
+        legend[entry.key] = entry;
+      }
+      byKey[layer.key] = { shape: layer.shape, legend };
+    }
+    return (feature) => {
+      const layer = byKey[feature.properties.layer];
+      const entry = layer.legend[feature.properties.status_key];
+      return { colour: entry.colour, label: entry.label, shape: layer.shape };
+    };
+  };
 
   const outlineLayer = (outlines) =>
     L.geoJSON(outlines, {
@@ -97,13 +119,13 @@
       interactive: false,
     });
 
-  const popupOf = (properties, openLabel) => {
+  const popupOf = (properties, statusLabel, openLabel) => {
     const box = document.createElement("div");
     box.className = "map-popup";
     const name = document.createElement("strong");
     name.textContent = properties.name;
     const status = document.createElement("span");
-    status.textContent = properties.status;
+    status.textContent = statusLabel;
     const link = document.createElement("a");
     link.href = properties.url;
     link.textContent = openLabel;
@@ -135,11 +157,14 @@
       })
       .then((collection) => {
         const outlines = outlineLayer(collection.outlines).addTo(map);
+        const look = lookOf(collection.layers);
         const features = L.geoJSON(collection, {
-          style: (feature) => styleOf(feature.properties.colour),
-          pointToLayer: pointOf(null),
+          style: (feature) => styleOf(look(feature).colour),
+          pointToLayer: pointOf(look),
           onEachFeature: (feature, layer) => {
-            layer.bindPopup(() => popupOf(feature.properties, data.openLabel));
+            layer.bindPopup(() =>
+              popupOf(feature.properties, look(feature).label, data.openLabel),
+            );
             layer.bindTooltip(feature.properties.name);
           },
         }).addTo(map);
@@ -177,7 +202,7 @@
     const map = makeMap(element);
     const layer = L.geoJSON(record.geometry, {
       style: styleOf(record.colour),
-      pointToLayer: pointOf(record.colour),
+      pointToLayer: pointOf(() => ({ colour: record.colour, shape: record.shape })),
       interactive: false,
     }).addTo(map);
     fit(map, layer);
