@@ -181,3 +181,11 @@ class QueryCountTests(ComplaintListTestCase):
             self.client.get(LIST, {"q": "王女士"}).context["table"].paginator.count, 31
         )
         self.assert_pinned()
+
+
+class SearchHintTests(ComplaintListTestCase):
+    def test_the_search_box_says_it_finds_reporters_phones_and_case_numbers(self):
+        page = self.client.get(LIST).content.decode()
+        box = re.search(r'<input type="text" name="q"[^>]*>', page)[0]
+        self.assertIn('placeholder="编号、地点、人名、电话或交办编号"', box)
+        self.assertIn("反映人、联系电话或督察交办编号", box)

@@ -362,6 +362,12 @@ def outfalls_with_complaints(request):
 # What the search finds in a case's reports: who reported it, their phone, the inspecting
 # body's case number of a 督察交办.
 REPORT_SEARCH_FIELDS = ("reporter", "contact", "case_number")
+# What the search box says it finds: in the box, and whole on hover.
+SEARCH_PLACEHOLDER = _("Number, place, person, phone or case number")
+SEARCH_HELP = _(
+    "Finds a case by its number, place, description, complainant or phone, or by any of its "
+    "reports' reporter, phone or inspection case number."
+)
 
 
 class ComplaintFilter(SearchFilterSet, ComplaintBoardFilter):
@@ -369,6 +375,12 @@ class ComplaintFilter(SearchFilterSet, ComplaintBoardFilter):
     outfalls named by cases are many) and a search over the case and its reports."""
 
     search_fields = ("number", "location", "description", "complainant", "contact")
+    q = filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=SEARCH_HELP,
+        widget=forms.TextInput(attrs={"placeholder": SEARCH_PLACEHOLDER, "title": SEARCH_HELP}),
+    )
     stage = filters.ChoiceFilter(label=_("Stage"), choices=Complaint.Stage.choices)
     outfall = filters.ModelChoiceFilter(label=_("Outfall"), queryset=outfalls_with_complaints)
     lookups = {"outfall": "complaint-outfalls"}

@@ -221,9 +221,13 @@ class CleanTableExport(TableExport):
         explicit date format, if any."""
         column = bound_column.column
         is_date = isinstance(column, (DateColumn, DateTimeColumn, TimeColumn))
-        if (is_date or isinstance(column, BooleanColumn)) and bound_column.value == column.value:
-            # These columns' own values are text (ISO with the UTC offset, ✔/✘): the table
-            # gives no value_<column> of its own, so take the date, time or truth itself.
+        # These columns' own values are text (ISO with the UTC offset, ✔/✘): when the table
+        # gives no value_<column> of its own, take the date, time or truth itself — unless the
+        # column's value already does, and says why an empty cell is empty
+        # (``projects.tables.columns.SaysWhyEmpty``).
+        own_value = bound_column.value == column.value
+        says_why = getattr(column, "says_why_empty", False)
+        if (is_date or isinstance(column, BooleanColumn)) and own_value and not says_why:
             bound_column.value = _same
         return column_date_format(column) if is_date else None
 

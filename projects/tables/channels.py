@@ -16,7 +16,7 @@ from projects.services.water_quality import (
     deviation_labels,
     rounds_text,
 )
-from projects.tables.columns import NotGivenColumn, QuantityColumn
+from projects.tables.columns import BlankReasonColumn, BlankReasonQuantityColumn
 
 DEVIATES = _("deviates from the guide")
 DEVIATES_TITLE = _("Graded with options that deviate from the guide:")
@@ -65,11 +65,12 @@ class ConditionColumn(tables.Column):
 
 class ChannelTable(tables.Table):
     name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
-    code = NotGivenColumn()
-    street = NotGivenColumn()
+    # An empty field: 原文未载明 on a channel citing the article, 未填写 on the office's own.
+    code = BlankReasonColumn()
+    street = BlankReasonColumn()
     condition = ConditionColumn()
-    maintaining_unit = NotGivenColumn()
-    length_km = QuantityColumn()
+    maintaining_unit = BlankReasonColumn()
+    length_km = BlankReasonQuantityColumn()
     has_plan = tables.BooleanColumn(verbose_name=_("Has plan"), yesno=("✔", "✘"))
     project_count = tables.Column(verbose_name=_("Projects"), attrs={"td": {"class": "num"}})
 

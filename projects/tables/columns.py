@@ -1,7 +1,7 @@
-"""Columns the tables share: money, quantities, progress, badges, overdue, “not given”, units, and
-the table whose rows offer the user's actions. Columns that render HTML give clean export values
-through ``value_<column>`` or the column's ``value``: the number, date or words themselves,
-which ``projects.services.exports`` writes into CSV and XLSX cells."""
+"""Columns the tables share: money, quantities, progress, badges, overdue, why a cell is empty,
+units, and the table whose rows offer the user's actions. Columns that render HTML give clean
+export values through ``value_<column>`` or the column's ``value``: the number, date or words
+themselves, which ``projects.services.exports`` writes into CSV and XLSX cells."""
 
 import datetime
 
@@ -11,13 +11,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_tables2.columns.base import library
+from django_tables2.utils import call_with_appropriate
 
 from projects.core import formatting
 from projects.services.exports import Percent
 from projects.services.totals import blank_label, cites_the_article
 from projects.tables.cells import bar_class, progress, qty, wan
-
-NOT_GIVEN = _("not given")
 
 
 def percent_value(value):
@@ -54,10 +53,6 @@ class DateColumn(FormattedDirectly, tables.DateColumn):
 @library.register
 class DateTimeColumn(FormattedDirectly, tables.DateTimeColumn):
     formats = ("SHORT_DATETIME_FORMAT", "DATETIME_FORMAT")
-
-
-def not_given():
-    return format_html('<span class="na">{}</span>', NOT_GIVEN)
 
 
 class MoneyColumn(tables.Column):
@@ -163,18 +158,24 @@ class OverdueColumn(tables.Column):
         return "—" if self.unknown(record) else _("No")
 
 
-class NotGivenColumn(tables.Column):
-    """A plain column that says “not given” instead of a dash."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("default", not_given)
-        super().__init__(*args, **kwargs)
+def blank_cell(record):
+    """Why a field of ``record`` is empty, as a cell: “not given” (原文未载明) when the record
+    cites the article, “not filled in” (未填写) on the office's own record."""
+    return format_html('<span class="na">{}</span>', blank_label(cites_the_article(record)))
 
 
-class BlankReasonColumn(tables.Column):
-    """A plain column whose empty cell says why it is empty, on the page and in the download:
-    “not given” (原文未载明) on a row citing the article, “not filled in” (未填写) on the office's
-    own record (``projects.services.totals.blank_label``)."""
+def linked(value):
+    """``linkify`` for a related object that may be missing: its page, or no link."""
+    return None if value is None else value.get_absolute_url()
+
+
+class SaysWhyEmpty:
+    """A column whose empty cell says why it is empty, on the page and in the download: “not
+    given” (原文未载明) on a row citing the article, “not filled in” (未填写) on the office's
+    own record (``projects.services.totals.blank_label``). A filled cell is the column's own;
+    ``projects.services.exports`` leaves such a date column's value to the column."""
+
+    says_why_empty = True
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("empty_values", ())
@@ -182,12 +183,34 @@ class BlankReasonColumn(tables.Column):
 
     def render(self, value, record):
         if value in (None, ""):
-            return format_html('<span class="na">{}</span>', blank_label(cites_the_article(record)))
-        return value
+            return blank_cell(record)
+        return super().render(value)
 
     def value(self, value, record):
         if value in (None, ""):
             return str(blank_label(cites_the_article(record)))
+        return self.filled_value(value, record)
+
+    def filled_value(self, value, record):
+        return call_with_appropriate(super().value, {"value": value, "record": record})
+
+
+class BlankReasonColumn(SaysWhyEmpty, tables.Column):
+    """A plain column whose empty cell says why (``SaysWhyEmpty``)."""
+
+
+class BlankReasonMoneyColumn(SaysWhyEmpty, MoneyColumn):
+    """万元 with two decimals; an empty cell says why (``SaysWhyEmpty``)."""
+
+
+class BlankReasonQuantityColumn(SaysWhyEmpty, QuantityColumn):
+    """A length or count; an empty cell says why (``SaysWhyEmpty``)."""
+
+
+class BlankReasonDateColumn(SaysWhyEmpty, DateColumn):
+    """A date; an empty cell says why (``SaysWhyEmpty``). The download holds the date itself."""
+
+    def filled_value(self, value, record):
         return value
 
 

@@ -7,13 +7,18 @@ from projects.models import (
     InterceptionBatch,
     VillageWork,
 )
-from projects.tables.columns import BadgeColumn, MoneyColumn, PercentBarColumn, QuantityColumn
+from projects.tables.columns import (
+    BadgeColumn,
+    BlankReasonMoneyColumn,
+    BlankReasonQuantityColumn,
+    PercentBarColumn,
+)
 
 
 class BatchTable(tables.Table):
     batch_number = tables.Column(footer=_("Total"))
     name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
-    investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"), total=True)
+    investment_wan = BlankReasonMoneyColumn(verbose_name=_("Investment (10k yuan)"), total=True)
     works_count = tables.Column(
         verbose_name=_("Interception works (条)"),
         footer=lambda table: sum(row.works_count for row in table.data),
@@ -47,7 +52,7 @@ class BatchTable(tables.Table):
 
 
 class VillageTable(tables.Table):
-    pipe_length_m = QuantityColumn()
+    pipe_length_m = BlankReasonQuantityColumn()
     note = tables.Column(default="")
 
     class Meta:

@@ -1,4 +1,5 @@
-"""The pipe network: the survey, the construction batches and the pumping stations."""
+"""The pipe network: the survey, the construction batches and the pumping stations. An empty
+field says 原文未载明 on a row citing the article, 未填写 on the office's own."""
 
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
@@ -12,24 +13,24 @@ from projects.models import (
 from projects.tables.cells import pct
 from projects.tables.columns import (
     BadgeColumn,
-    MoneyColumn,
-    NotGivenColumn,
-    QuantityColumn,
+    BlankReasonColumn,
+    BlankReasonMoneyColumn,
+    BlankReasonQuantityColumn,
     _names,
-    not_given,
+    linked,
     percent_value,
 )
 
 
 class SurveyCampaignTable(tables.Table):
     name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
-    investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"))
-    surveyed_km = QuantityColumn()
-    qv_km = QuantityColumn()
+    investment_wan = BlankReasonMoneyColumn(verbose_name=_("Investment (10k yuan)"))
+    surveyed_km = BlankReasonQuantityColumn()
+    qv_km = BlankReasonQuantityColumn()
     qv_share = tables.Column(
         verbose_name=_("QV ÷ surveyed (derived)"), orderable=False, empty_values=()
     )
-    cctv_km = QuantityColumn()
+    cctv_km = BlankReasonQuantityColumn()
     cctv_share = tables.Column(
         verbose_name=_("CCTV ÷ surveyed (derived)"), orderable=False, empty_values=()
     )
@@ -64,8 +65,8 @@ class SurveyCampaignTable(tables.Table):
 class ConstructionBatchTable(tables.Table):
     batch_number = tables.Column()
     name = tables.Column(linkify=True, attrs={"td": {"class": "name"}})
-    new_pipe_km = QuantityColumn(total=True)
-    stations_renovated = QuantityColumn(total=True)
+    new_pipe_km = BlankReasonQuantityColumn(total=True)
+    stations_renovated = BlankReasonQuantityColumn(total=True)
     renovated_stations = tables.ManyToManyColumn(separator="、", orderable=False)
     channels = tables.ManyToManyColumn(
         separator="、",
@@ -116,9 +117,9 @@ class ConstructionBatchTable(tables.Table):
 
 class PumpingStationTable(tables.Table):
     name = tables.Column()
-    street = NotGivenColumn()
-    maintaining_unit = NotGivenColumn()
-    channel = tables.Column(linkify=True, default=not_given)
+    street = BlankReasonColumn()
+    maintaining_unit = BlankReasonColumn()
+    channel = BlankReasonColumn(linkify=linked)
     construction_batches = tables.ManyToManyColumn(
         separator="、", orderable=False, linkify_item=True, verbose_name=_("Renovated in")
     )

@@ -1,4 +1,5 @@
-"""The five lists of a one-river-one-policy plan."""
+"""The five lists of a one-river-one-policy plan. Plans are the article's or the office's: an
+empty field says 原文未载明 on a row citing the article, 未填写 on the office's own."""
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -12,24 +13,26 @@ from projects.models import (
     Target,
     Task,
 )
+from projects.services.totals import blank_label, cites_the_article
 from projects.tables.columns import (
     BadgeColumn,
-    DateColumn,
-    MoneyColumn,
-    NotGivenColumn,
+    BlankReasonColumn,
+    BlankReasonDateColumn,
+    BlankReasonMoneyColumn,
     OverdueColumn,
     PercentBarColumn,
     ScopedTable,
     UnitsColumn,
-    not_given,
+    blank_cell,
+    linked,
 )
 
 
 class ProblemTable(tables.Table):
     title = tables.Column()
     category = tables.Column()
-    how_found = NotGivenColumn()
-    cause = NotGivenColumn()
+    how_found = BlankReasonColumn()
+    cause = BlankReasonColumn()
     task_count = tables.Column(verbose_name=_("Task count"), attrs={"td": {"class": "num"}})
 
     class Meta:
@@ -46,18 +49,22 @@ class ProblemTable(tables.Table):
 
 
 class TargetTable(tables.Table):
-    target_date = DateColumn(default=not_given)
+    target_date = BlankReasonDateColumn()
     achieved = tables.BooleanColumn(null=True, yesno=("✔", "—"))
 
     class Meta:
         model = Target
         fields = ("indicator", "baseline", "target_value", "target_date", "achieved")
 
-    def render_achieved(self, value):
-        return _("Achieved") if value else (_("Not yet") if value is False else not_given())
+    def render_achieved(self, value, record):
+        if value is None:
+            return blank_cell(record)
+        return _("Achieved") if value else _("Not yet")
 
-    def value_achieved(self, value):
-        return self.render_achieved(value)
+    def value_achieved(self, value, record):
+        if value is None:
+            return str(blank_label(cites_the_article(record)))
+        return _("Achieved") if value else _("Not yet")
 
 
 class TaskPlanTable(tables.Table):
@@ -65,7 +72,7 @@ class TaskPlanTable(tables.Table):
 
     problems = tables.ManyToManyColumn(separator="、", orderable=False, verbose_name=_("Problems"))
     targets = tables.ManyToManyColumn(separator="、", orderable=False, verbose_name=_("Targets"))
-    quantity = NotGivenColumn()
+    quantity = BlankReasonColumn()
 
     class Meta:
         model = Task
@@ -76,10 +83,10 @@ class TaskProgressTable(ScopedTable):
     """Who answers for each task, by when, and how far it has got."""
 
     content = tables.Column()
-    lead_unit = NotGivenColumn()
+    lead_unit = BlankReasonColumn()
     supporting_units = UnitsColumn()
-    responsible_person = NotGivenColumn()
-    effective_deadline = DateColumn(verbose_name=_("Deadline"), default=not_given)
+    responsible_person = BlankReasonColumn()
+    effective_deadline = BlankReasonDateColumn(verbose_name=_("Deadline"))
     status = BadgeColumn()
     is_overdue = OverdueColumn(deadline="effective_deadline")
     progress = PercentBarColumn(verbose_name=_("Progress"))
@@ -114,10 +121,10 @@ class TaskProgressTable(ScopedTable):
 
 
 class MeasureTable(tables.Table):
-    technique = NotGivenColumn()
-    project = tables.Column(linkify=True, default=not_given)
-    scale = NotGivenColumn()
-    investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"))
+    technique = BlankReasonColumn()
+    project = BlankReasonColumn(linkify=linked)
+    scale = BlankReasonColumn()
+    investment_wan = BlankReasonMoneyColumn(verbose_name=_("Investment (10k yuan)"))
 
     class Meta:
         model = Measure
@@ -125,8 +132,8 @@ class MeasureTable(tables.Table):
 
 
 class ResponsibilityTable(tables.Table):
-    unit = NotGivenColumn()
-    person = NotGivenColumn()
+    unit = BlankReasonColumn()
+    person = BlankReasonColumn()
 
     class Meta:
         model = Responsibility

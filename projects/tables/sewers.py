@@ -19,7 +19,7 @@ from projects.services.sewer_condition import (
     deviation_wording,
 )
 from projects.tables.cells import qty
-from projects.tables.columns import DateColumn, QuantityColumn
+from projects.tables.columns import BlankReasonQuantityColumn, DateColumn
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
 
@@ -99,7 +99,7 @@ class SegmentScoreTable(tables.Table):
         accessor="segment__street", order_by="segment__street__name", default="—"
     )
     diameter_mm = tables.Column(accessor="segment__diameter_mm", attrs=NUM)
-    length_m = QuantityColumn(accessor="segment__length_m")
+    length_m = BlankReasonQuantityColumn(accessor="segment__length_m")
     method = tables.Column(accessor="inspection__method", verbose_name=_("Inspected by"))
     inspected_on = DateColumn(accessor="inspection__inspected_on", verbose_name=_("Inspected on"))
 

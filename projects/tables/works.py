@@ -10,15 +10,18 @@ from projects.models import (
     ProgressReport,
     Project,
 )
+from projects.services.totals import BLANK_LABELS, NOT_REPORTED
+from projects.tables.cells import wan
 from projects.tables.columns import (
     BadgeColumn,
+    BlankReasonColumn,
+    BlankReasonDateColumn,
+    BlankReasonMoneyColumn,
     DateColumn,
     MoneyColumn,
-    NotGivenColumn,
     OverdueColumn,
     PercentBarColumn,
     ScopedTable,
-    not_given,
     percent_value,
 )
 
@@ -29,10 +32,12 @@ class ProjectTable(tables.Table):
     status = BadgeColumn()
     percent = PercentBarColumn(verbose_name=_("Progress"))
     is_overdue = OverdueColumn(deadline="planned_end")
-    investment_wan = MoneyColumn(verbose_name=_("Investment (10k yuan)"))
+    # An empty field: 原文未载明 on a project citing the article, 未填写 on the office's own.
+    investment_wan = BlankReasonMoneyColumn(verbose_name=_("Investment (10k yuan)"))
+    # The sum of the monthly reports: none filed yet is 未填报, whoever recorded the project.
     cumulative_investment_wan = MoneyColumn(verbose_name=_("Invested to date (10k yuan)"))
-    lead_unit = NotGivenColumn()
-    planned_end = DateColumn(default=not_given)
+    lead_unit = BlankReasonColumn()
+    planned_end = BlankReasonDateColumn()
     channels = tables.ManyToManyColumn(separator="、", orderable=False, linkify_item=True)
 
     class Meta:
@@ -61,6 +66,14 @@ class ProjectTable(tables.Table):
     def value_stream(self, record, value):
         return f"{record.stream_character} {value}"
 
+    def render_cumulative_investment_wan(self, value):
+        if value is None:
+            return format_html('<span class="na">{}</span>', BLANK_LABELS[NOT_REPORTED])
+        return wan(value)
+
+    def value_cumulative_investment_wan(self, value):
+        return str(BLANK_LABELS[NOT_REPORTED]) if value is None else value
+
 
 class ChannelProjectTable(ProjectTable):
     class Meta(ProjectTable.Meta):
@@ -71,8 +84,11 @@ class ProgressReportTable(ScopedTable):
     month = DateColumn(format="Y-m")
     planned_percent = tables.Column(attrs={"td": {"class": "num"}}, default="—")
     percent_complete = PercentBarColumn()
-    investment_this_month_wan = MoneyColumn(total=True)
-    cumulative_investment_wan = MoneyColumn(verbose_name=_("Cumulative investment (10k yuan)"))
+    # A report is the office's own: an empty amount is 未填写.
+    investment_this_month_wan = BlankReasonMoneyColumn(total=True)
+    cumulative_investment_wan = BlankReasonMoneyColumn(
+        verbose_name=_("Cumulative investment (10k yuan)")
+    )
     reported_by = tables.Column(default="")
 
     class Meta:

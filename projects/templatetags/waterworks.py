@@ -41,13 +41,14 @@ UNITS = {
 
 
 @register.simple_tag
-def amount(value, unit=""):
-    """A figure in bold with its unit (万元 with two decimals, km, m), or “not given” with no
-    unit when the source gives no value."""
+def amount(value, unit="", record=None):
+    """A figure in bold with its unit (万元 with two decimals, km, m); with no value, “not
+    given” with no unit — or, given the ``record`` it belongs to, why it is empty, as
+    ``filled`` says it (``{% amount project.investment_wan "wan" record=project %}``)."""
     fmt, label = UNITS[unit]
     text = fmt(value)
     if text is None:
-        return _or_not_given(None)
+        return _or_not_given(None) if record is None else filled(None, record)
     if not label:
         return format_html("<b>{}</b>", text)
     return format_html("<b>{}</b> {}", text, label)
