@@ -100,7 +100,7 @@ def channel_rows():
     return (
         Channel.objects.filter(geometry__isnull=False)
         .with_condition()
-        .values("pk", "name", "geometry", "current_condition")
+        .values("pk", "name", "current_condition")
     )
 
 
@@ -113,7 +113,7 @@ def sampling_point_rows():
                 "channel__judgements", condition=Q(channel__judgements__is_latest=True)
             )
         )
-        .values("pk", "name", "geometry", "channel_id", "channel__name", "latest__point_grades")
+        .values("pk", "name", "channel_id", "channel__name", "latest__point_grades")
     )
 
 
@@ -123,21 +123,17 @@ def point_grade(row):
 
 
 def station_rows():
-    return PumpingStation.objects.filter(geometry__isnull=False).values(
-        "pk", "name", "geometry", "channel_id"
-    )
+    return PumpingStation.objects.filter(geometry__isnull=False).values("pk", "name", "channel_id")
 
 
 def outfall_rows():
-    return Outfall.objects.filter(geometry__isnull=False).values(
-        "pk", "code", "place", "geometry", "status"
-    )
+    return Outfall.objects.filter(geometry__isnull=False).values("pk", "code", "place", "status")
 
 
 def complaint_rows():
     # The cases (a case's reports share its one place): one feature a case.
     return Complaint.objects.filter(geometry__isnull=False).values(
-        "pk", "number", "location", "geometry", "stage"
+        "pk", "number", "location", "stage"
     )
 
 
@@ -231,20 +227,26 @@ def layer_features(layer, chosen, limit):
         rows.annotate(geometry_text=Cast("geometry", TextField())).order_by("pk")[: limit + 1]
     )
     features = []
+    layer_key = _json(layer.key)
     for row in rows[:limit]:
-        properties = {
-            "layer": layer.key,
-            "name": layer.name(row),
-            "status_key": layer.legend_key(layer.colour_key(row)),
-            "url": layer.link(row),
-        }
-        features.append(FEATURE.format(row["geometry_text"], _json(properties)))
+        features.append(
+            FEATURE.format(
+                geometry=row["geometry_text"],
+                layer=layer_key,
+                name=_json(layer.name(row)),
+                status=_json(layer.legend_key(layer.colour_key(row))),
+                url=_json(layer.link(row)),
+            )
+        )
     return features, len(rows) > limit
 
 
 # A feature as the answer's text: the stored geometry (GeoJSON the database gives as text) as it
-# is, not parsed and written again.
-FEATURE = '{{"type":"Feature","geometry":{},"properties":{}}}'
+# is, not parsed and written again; each property a JSON value of its own.
+FEATURE = (
+    '{{"type":"Feature","geometry":{geometry},"properties":'
+    '{{"layer":{layer},"name":{name},"status_key":{status},"url":{url}}}}}'
+)
 
 
 def _json(value):
