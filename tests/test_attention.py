@@ -145,7 +145,7 @@ class ItemRowsSliceTests(AlertsWorld):
     def test_the_first_items_read_no_severity_that_cannot_be_among_them(self):
         add_more(self, 12)  # more than ten overdue items: tasks and unpatrolled channels
         rows = ItemRows(self.today, 7)
-        rows.counts  # counted first, as the panel does
+        _ = rows.counts  # counted first, as the panel does
         with CaptureQueriesContext(connection) as queries:
             first = rows[:10]
         self.assertEqual({item.severity for item in first}, {Severity.OVERDUE})
