@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.test.utils import override_settings
 
 # pytest-django's live_server runs in a thread beside Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -9,6 +10,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hasher():
+    """PBKDF2's million iterations cost about half a second a password on a 2-core machine, and
+    the suite creates and logs in users hundreds of times: hash test passwords with MD5 (Django's
+    advice for tests). PBKDF2 stays in the list so hashes made with it still check; a test about
+    how passwords are stored overrides the list itself."""
+    with override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ]
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
