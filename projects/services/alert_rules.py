@@ -414,9 +414,9 @@ def by_kind(
             continue
         if only is not None and kind not in only:
             continue
-        severities = [severity] if severity else []
-        if only is not None and only[kind] is not None:
-            severities.append(only[kind])
+        severities = _kept_severities(severity, only and only[kind])
+        if severities == []:
+            continue
         rows, expressions = rule(today, horizon)
         if first is not None and name in FIRST_BY_PARTS:
             parts, key = FIRST_BY_PARTS[name]
@@ -427,22 +427,29 @@ def by_kind(
     return querysets
 
 
+def _kept_severities(severity, of_kind):
+    """The severities a kind's rows are kept of: the one chosen (``severity``) and those of
+    ``of_kind`` (a list), both when both are given; None for every one."""
+    kept = None
+    for chosen in ([severity] if severity else None, of_kind):
+        if chosen:
+            kept = set(chosen) if kept is None else kept & set(chosen)
+    return None if kept is None else sorted(kept)
+
+
 def _selected(rows, expressions, needed, unit_id, severities):
     """``rows`` with the ``needed`` columns of ``expressions``, of ``unit_id`` when given and
-    of each of ``severities`` (a severity, or a list of them to keep)."""
+    of ``severities`` (a list; None: every one)."""
     needed = set(needed)
     if unit_id is not None:
         needed.add("item_unit")
-    if severities:
+    if severities is not None:
         needed.add("item_severity")
     rows = rows.annotate(**{key: value for key, value in expressions.items() if key in needed})
     if unit_id is not None:
         rows = rows.filter(item_unit=unit_id)
-    for kept in severities:
-        if isinstance(kept, str):
-            rows = rows.filter(item_severity=kept)
-        else:
-            rows = rows.filter(item_severity__in=kept)
+    if severities is not None:
+        rows = rows.filter(item_severity__in=severities)
     return rows.order_by()
 
 

@@ -335,11 +335,11 @@ class ItemRows:
         selection["kinds"] = [
             kind for kind in selection.get("kinds") or Kind.values if kind not in known
         ]
-        if not selection["kinds"]:
-            return Counting("SELECT NULL WHERE 1 = 0", [])
-        return Counting(
-            *counting_sql(by_kind(self.today, self.days_ahead, columns=COUNTED, **selection))
-        )
+        # No kind left to count: no rule (``by_kind`` reads an empty ``kinds`` as every one).
+        rules = {}
+        if selection["kinds"]:
+            rules = by_kind(self.today, self.days_ahead, columns=COUNTED, **selection)
+        return Counting(*counting_sql(rules))
 
     def __len__(self):
         return sum(self.counts.values())

@@ -247,6 +247,11 @@ FEATURE = (
     '{{"type":"Feature","geometry":{geometry},"properties":'
     '{{"layer":{layer},"name":{name},"status_key":{status},"url":{url}}}}}'
 )
+# The answer: the features' texts, each layer's legend, the limit and the outlines.
+COLLECTION = (
+    '{{"type":"FeatureCollection","features":[{features}],'
+    '"layers":{layers},"limit":{limit},"outlines":{outlines}}}'
+)
 
 
 def _json(value):
@@ -283,8 +288,12 @@ def map_features(chosen, layer_keys=None, limit=None):
         {"type": "Feature", "geometry": geometry, "properties": {"name": name}}
         for name, geometry in MapOutline.objects.values_list("name", "geometry")
     ]
-    rest = _json({"layers": layers, "limit": limit, "outlines": outlines})
-    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]," + rest[1:]
+    return COLLECTION.format(
+        features=",".join(features),
+        layers=_json(layers),
+        limit=limit,
+        outlines=_json(outlines),
+    )
 
 
 def channel_map(channel):
