@@ -1,5 +1,6 @@
-"""What the browser tests share: logging in through the form, and putting back the rows the
-data migrations wrote after a transactional test emptied the tables."""
+"""What the browser tests share: logging in through the form, watching for what the Content
+Security Policy refuses, and putting back the rows the data migrations wrote after a
+transactional test emptied the tables."""
 
 import importlib
 
@@ -14,6 +15,21 @@ def log_in(page, live_server, username, password):
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{live_server.url}/")
+
+
+def watch_csp(page):
+    """The list that will hold every message of ``page``'s console saying the Content Security
+    Policy refused something."""
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
+    return refused
 
 
 def restore_migrated_data():

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from projects.models import Channel, SamplingPoint
 from projects.services.map_layers import CONDITION_COLOURS, GREY
-from tests.browser import log_in
+from tests.browser import log_in, watch_csp
 from tests.test_browser_editing import ensure_role_groups
 from tests.test_editing import make_role_users
 
@@ -54,15 +54,7 @@ def click_map(page, x, y):
 def test_an_administrator_draws_a_channel_and_a_point_and_finds_them_on_the_map(
     live_server, page, world
 ):
-    refused = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(message.text)
-            if "Content Security Policy" in message.text or "Refused to" in message.text
-            else None
-        ),
-    )
+    refused = watch_csp(page)
     log_in(page, live_server, "manager", "manager-pass-1")
     assert world.channel.geometry is None
 

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from projects.models import Channel, Complaint, Outfall, PumpingStation, SamplingPoint
 from projects.services.map_layers import RED
+from tests.browser import watch_csp
 from tests.test_browser_layout import OFFICE, PHONE, log_in, people, screenshot  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -92,19 +93,6 @@ def open_map(page, live_server, query=""):
     expect(page.locator("#map")).to_have_attribute("data-loaded", re.compile(r"\d+"))
     # Leaflet zooms to the features with an animation: measure and shoot once it is over.
     page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
-
-
-def watch_csp(page):
-    refused = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(message.text)
-            if "Content Security Policy" in message.text or "Refused to" in message.text
-            else None
-        ),
-    )
-    return refused
 
 
 def test_the_panel_stands_beside_the_map_at_1366(live_server, browser, placed):

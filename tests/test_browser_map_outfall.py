@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from projects.models import Outfall
 from projects.services.map_layers import CONDITION_COLOURS, RED
-from tests.browser import log_in
+from tests.browser import log_in, watch_csp
 from tests.test_browser_map import click_map, open_popup_link, world  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,15 +32,7 @@ def test_an_administrator_draws_a_channel_and_places_an_outfall_and_finds_them_o
     world,  # noqa: F811
     outfall,
 ):
-    refused = []
-    page.on(
-        "console",
-        lambda message: (
-            refused.append(message.text)
-            if "Content Security Policy" in message.text or "Refused to" in message.text
-            else None
-        ),
-    )
+    refused = watch_csp(page)
     log_in(page, live_server, "manager", "manager-pass-1")
 
     # The channel's line, drawn from its page.

@@ -7,23 +7,21 @@ inspections for each term, gives, on random data."""
 
 import io
 import random
-import tempfile
 from importlib import import_module
-from pathlib import Path
 from types import SimpleNamespace
 
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Channel, ChiefAssignment, ChiefInspection, ResponsibleUnit, RiverChief
 from projects.models.chiefs import Level, inspection_days
 from projects.services import alert_rules
-from projects.services.backup import restore_backup, write_backup
+from tests.backups import back_up_and_restore
 
 from .test_admin import admin_url, form_data
 from .test_chiefs import days, inspect, term
@@ -311,11 +309,7 @@ class MaintenanceTests(LastInspectionTestCase):
         # A backup holding stale values (made before they were kept, or edited by hand) is
         # restored with the values the inspections give.
         ChiefAssignment._base_manager.update(last_inspected_on=self.today - days(1))
-        with tempfile.TemporaryDirectory() as folder:
-            archive = Path(folder) / "backup.tar.gz"
-            with override_settings(MEDIA_ROOT=folder + "/media"):
-                write_backup(archive)
-                restore_backup(archive, replace=True)
+        back_up_and_restore()
         self.assertEqual(stored(), before)
         self.assertMatchesInspections()
 

@@ -7,18 +7,17 @@ search of the channel's judgements for the latest, gives, on random data."""
 import datetime
 import io
 import random
-import tempfile
-from pathlib import Path
 
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.test import TestCase, override_settings
+from django.test import TestCase
 from django.utils import timezone
 
 from projects.models import Channel, Judgement
 from projects.services.water_quality import regrade_channels
+from tests.backups import back_up_and_restore
 from tests.test_water_quality import CLEAR, LIGHT, SEVERE, WaterTestCase, add_round
 
 GRADES = [Judgement.Grade.CLEAR, Judgement.Grade.LIGHT, Judgement.Grade.SEVERE]
@@ -115,18 +114,12 @@ class FlagTests(WaterTestCase):
         self.assertFlagsRight()
 
     def test_a_backup_restored_holds_the_flags_the_judgements_give(self):
-        from projects.services.backup import restore_backup, write_backup
-
         Judgement.objects.create(channel=self.zaobei, grade=Judgement.Grade.LIGHT)
         Judgement.objects.create(channel=self.zaobei, grade=Judgement.Grade.SEVERE)
         before = flagged()
         # A backup holding no flags (made before they were kept) restores with them.
         Judgement.objects.update(is_latest=False)
-        with tempfile.TemporaryDirectory() as folder:
-            archive = Path(folder) / "backup.tar.gz"
-            with override_settings(MEDIA_ROOT=folder + "/media"):
-                write_backup(archive)
-                restore_backup(archive, replace=True)
+        back_up_and_restore()
         self.assertEqual(flagged(), before)
         self.assertFlagsRight()
 

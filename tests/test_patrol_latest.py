@@ -19,6 +19,7 @@ from projects.models import Channel, PatrolPost, PatrolRecord, ResponsibleUnit
 from projects.models.patrols import PostChannelPatrol
 from projects.services import alert_rules
 from projects.services.patrols import unpatrolled_channels, unpatrolled_counts
+from tests.backups import back_up_and_restore
 from tests.test_patrols import PatrolTestCase
 
 CREATE = reverse("projects:patrol-create")
@@ -307,8 +308,6 @@ class StoredLatestTests(PatrolTestCase):
         )
 
     def test_a_backup_restored_holds_the_same_rows(self):
-        from projects.services.backup import restore_backup, write_backup
-
         PatrolRecord.objects.create(
             post=self.post_a, channel=self.g105, kind="inspection", patrolled_at=self.at(3)
         )
@@ -319,14 +318,7 @@ class StoredLatestTests(PatrolTestCase):
         # A backup holding stale times (made before they were kept, or edited by hand) is
         # restored with the times the records give.
         PostChannelPatrol.objects.update(last_patrolled_at=None)
-        import tempfile
-        from pathlib import Path
-
-        with tempfile.TemporaryDirectory() as folder:
-            archive = Path(folder) / "backup.tar.gz"
-            with override_settings(MEDIA_ROOT=folder + "/media"):
-                write_backup(archive)
-                restore_backup(archive, replace=True)
+        back_up_and_restore()
         self.assertEqual(stored(), before)
         self.assertMatchesRecords()
 
