@@ -12,6 +12,7 @@ from projects.admin.base import OverdueFilter, admin_change_link, excerpt
 from projects.admin.photos import PhotoInline
 from projects.models import Complaint, ComplaintReport, ComplaintStep, Problem
 from projects.services.complaint_queries import with_overdue
+from projects.services.complaint_reports import first_report_fields
 from projects.services.queries import count_of, photos_of
 
 
@@ -152,13 +153,7 @@ class ComplaintAdmin(VersionedFields, HistoryAdmin):
             )
             # And its first report, from its own fields (every case has one at least).
             ComplaintReport.objects.create(
-                complaint=obj,
-                source=obj.source,
-                received_at=obj.received_at,
-                reporter=obj.complainant,
-                contact=obj.contact,
-                content=obj.description,
-                created_by=request.user,
+                complaint=obj, created_by=request.user, **first_report_fields(obj)
             )
         elif "received_at" in form.changed_data:
             # The 发现 step happened when the complaint was received.

@@ -91,6 +91,17 @@ def _save(report):
     return report
 
 
+def first_report_fields(complaint):
+    """A new case's first report, from the case's own fields: who reported what, when, how."""
+    return {
+        "source": complaint.source,
+        "received_at": complaint.received_at,
+        "reporter": complaint.complainant,
+        "contact": complaint.contact,
+        "content": complaint.description,
+    }
+
+
 def report_of_new_case(user, complaint, **fields):
     """The first report of ``complaint``, built (not saved) and validated before the complaint
     is written; ``save_first_report`` saves it once the complaint has its number."""

@@ -47,7 +47,11 @@ from projects.models import (
     ResponsibleUnit,
 )
 from projects.models.complaints import STAGE_ORDER, Stage
-from projects.services.complaint_reports import report_of_new_case, save_first_report
+from projects.services.complaint_reports import (
+    first_report_fields,
+    report_of_new_case,
+    save_first_report,
+)
 from projects.services.photos import attach_photos
 
 # The assessment items a complaint's 考核 suggests, by code (seeded by migration 0008). The
@@ -290,13 +294,9 @@ def open_complaint(
     report = report_of_new_case(
         complaint.created_by,
         complaint,
-        source=complaint.source,
-        received_at=complaint.received_at,
-        reporter=complaint.complainant,
-        contact=complaint.contact,
-        content=complaint.description,
         inspecting_body=inspecting_body,
         case_number=case_number,
+        **first_report_fields(complaint),
     )
     complaint._history_user = complaint.created_by
     complaint.save()
