@@ -354,33 +354,23 @@ def _matcher(kind, features):
 
         return match
     if kind == PUMPING_STATIONS:
-        names = {f.prop(NAME_KEYS) for f in features} - {""}
-        by_name = {s.name: s for s in PumpingStation.objects.filter(name__in=names)}
-
-        def match(feature):
-            name = feature.prop(NAME_KEYS)
-            if not name:
-                return None, _("it has no name property to match a pumping station.")
-            found = by_name.get(name)
-            return found, None if found else _("no pumping station is named “%(name)s”.") % {
-                "name": name
-            }
-
-        return match
+        return _matcher_by(
+            features,
+            NAME_KEYS,
+            PumpingStation.objects,
+            "name",
+            _("it has no name property to match a pumping station."),
+            _("no pumping station is named “%(value)s”."),
+        )
     if kind == OUTFALLS:
-        codes = {f.prop(CODE_KEYS) for f in features} - {""}
-        by_code = {o.code: o for o in Outfall.objects.filter(code__in=codes)}
-
-        def match(feature):
-            code = feature.prop(CODE_KEYS)
-            if not code:
-                return None, _("it has no code property to match an outfall.")
-            found = by_code.get(code)
-            return found, None if found else _("no outfall has the code “%(code)s”.") % {
-                "code": code
-            }
-
-        return match
+        return _matcher_by(
+            features,
+            CODE_KEYS,
+            Outfall.objects,
+            "code",
+            _("it has no code property to match an outfall."),
+            _("no outfall has the code “%(value)s”."),
+        )
     names = {f.prop(NAME_KEYS) for f in features} - {""}
     by_name = {o.name: o for o in MapOutline.objects.filter(name__in=names)}
 
@@ -389,6 +379,22 @@ def _matcher(kind, features):
         if not name:
             return None, _("it has no name property to name the outline.")
         return by_name.get(name) or MapOutline(name=name[:100]), None
+
+    return match
+
+
+def _matcher_by(features, keys, records, field, no_property, not_found):
+    """The matcher of features to ``records`` by their unique ``field``, read from the
+    feature's property of ``keys``: one query for every feature's value."""
+    values = {f.prop(keys) for f in features} - {""}
+    by_value = {getattr(r, field): r for r in records.filter(**{f"{field}__in": values})}
+
+    def match(feature):
+        value = feature.prop(keys)
+        if not value:
+            return None, no_property
+        found = by_value.get(value)
+        return found, None if found else not_found % {"value": value}
 
     return match
 
