@@ -125,7 +125,7 @@ def main(argv=None):
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from projects.services import chief_latest, judgement_latest, patrol_latest
+    from projects.services import chief_latest, judgement_latest, patrol_latest, round_latest
     from projects.services.sewer_condition import rescore_segments
 
     anchor = args.anchor or timezone.localdate()
@@ -147,6 +147,10 @@ def main(argv=None):
         print(f"  judgement_latest.recompute(): {judged:,} judged channels", flush=True)
         terms = chief_latest.recompute()
         print(f"  chief_latest.recompute(): {terms:,} river chiefs' terms", flush=True)
+        started = time.perf_counter()
+        channels = round_latest.recompute()
+        took = time.perf_counter() - started
+        print(f"  round_latest.recompute(): {channels:,} channels {took:.1f} s", flush=True)
     admin_user()
     started = time.perf_counter()
     scored = rescore_segments()

@@ -134,6 +134,31 @@ class Channel(Sourced):
         blank=True,
         help_text=_("Blank: none set."),
     )
+    # The latest round of its sampling points (the local day of the latest sample with DO or
+    # NH3-N measured at any of them): its moment, the lowest DO and highest NH3-N measured that
+    # day. Kept as samples and points are written, and read again after the channel is saved
+    # (a form or a history revert holding older figures; ``projects.services.round_latest``),
+    # so a class target is judged from three columns (``projects.services.water_targets``).
+    # Not shown in its history (``projects.services.history``).
+    latest_round_at = models.DateTimeField(
+        _("latest sampling round"), null=True, blank=True, editable=False
+    )
+    latest_round_do_min = models.DecimalField(
+        _("lowest dissolved oxygen of the latest round (mg/L)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    latest_round_nh3n_max = models.DecimalField(
+        _("highest ammonia nitrogen of the latest round (mg/L)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     objects = ChannelQuerySet.as_manager()
     history = HistoricalRecords()

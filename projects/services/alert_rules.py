@@ -370,12 +370,18 @@ RULES = {
     "chief_inspections": (Kind.CHIEF_INSPECTION, chief_inspections),
     "targets": (Kind.TARGET, targets),
 }
-# The rules whose many rows (a city's river chiefs' terms) are not read in their list's order
-# from an index: to read the first few, each part of them (a level) is read in the order of a
-# key its day follows within the part (the last inspection, else the start: ``chiefterm_due``),
-# and only each part's rows up to its own first few are labelled and sorted (``by_kind``).
+# The rules whose many rows are not read in their list's order from an index (a city's river
+# chiefs' terms, its complaints of two stages, its posts' channels, whose days are computed):
+# to read the first few, each part of them is read in the order of a key its day follows
+# within the part, and only each part's rows up to its own first few are labelled and sorted
+# (``by_kind``): no join for the label of a row that cannot be among them. The key is an
+# expression, or the name of one of the rule's columns (its day itself).
 FIRST_BY_PARTS = {
+    # A level at a time, on the index of level and last inspection or start (``chiefterm_due``).
     "chief_inspections": ([Q(level=level) for level in Level.values], INSPECTED_OR_STARTED),
+    "complaints": ([Q()], "item_day"),
+    "dispatches": ([Q()], "item_day"),
+    "patrols": ([Q()], "item_day"),
 }
 # The columns ``alerts.counts`` reads: what counting needs, not the labels and units (their joins).
 COUNTED = ("item_kind", "item_severity")
@@ -420,6 +426,7 @@ def by_kind(
         rows, expressions = rule(today, horizon)
         if first is not None and name in FIRST_BY_PARTS:
             parts, key = FIRST_BY_PARTS[name]
+            key = expressions[key] if isinstance(key, str) else key
             rows = rows.filter(
                 _first_of_parts(rows, expressions, first, unit_id, severities, parts, key)
             )

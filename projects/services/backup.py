@@ -34,7 +34,7 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from projects.services import chief_latest, judgement_latest, patrol_latest
+from projects.services import chief_latest, judgement_latest, patrol_latest, round_latest
 
 FORMAT = 1
 EXCLUDED = ("contenttypes", "auth.permission", "sessions", "axes", "admin.logentry")
@@ -197,13 +197,14 @@ def restore_backup(source, replace=False):
                 }
                 if wrong:
                     raise BackupError(f"Row counts differ after loading: {wrong}")
-                # Each post channel's latest patrol, each channel's latest judgement and each
-                # river chief's term's last inspection are derived from the records: worked
-                # out again, so a backup made before they were kept (or edited by hand)
-                # restores right.
+                # Each post channel's latest patrol, each channel's latest judgement and
+                # sampling round, each river chief's term's last inspection are derived from
+                # the records: worked out again, so a backup made before they were kept (or
+                # edited by hand) restores right.
                 patrol_latest.recompute()
                 judgement_latest.recompute()
                 chief_latest.recompute()
+                round_latest.recompute()
         restore_files(archive, manifest, replace)
     # Content types were recreated: drop the ids this process remembers of them.
     ContentType.objects.clear_cache()

@@ -11,7 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Bookkeeping fields that say nothing to a reader.
-HIDDEN_FIELDS = {"id", "version", "project_ptr"}
+# Bookkeeping, and figures kept beside the record (read from other records, not edited).
+HIDDEN_FIELDS = {
+    "id",
+    "version",
+    "project_ptr",
+    "latest_round_at",
+    "latest_round_do_min",
+    "latest_round_nh3n_max",
+}
 
 KIND_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
@@ -32,12 +40,14 @@ class Change:
 
 
 def tracked_fields(history_model):
-    """The model fields a historical row copies, less bookkeeping."""
+    """The model fields a historical row copies (not those its history excludes), less
+    bookkeeping."""
     model = history_model.instance_type
+    copied = {f.name for f in history_model._meta.fields}
     return [
         f
         for f in model._meta.concrete_fields
-        if f.name not in HIDDEN_FIELDS and not f.name.endswith("_ptr")
+        if f.name in copied and f.name not in HIDDEN_FIELDS and not f.name.endswith("_ptr")
     ]
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects.models import Channel, ImportBatch, Sample, SamplingPoint
+from projects.services import round_latest
 from projects.services.imports.base import (
     Column,
     Importer,
@@ -261,6 +262,8 @@ class SampleImporter(Importer):
             for _line, channel_id, name, moment, depth, transparency, do, orp, nh3n, lab in planned
         ]
         writer.create(Sample, samples)
+        # Written in bulk, without signals: the channels' latest rounds read again here.
+        round_latest.keep_channels(self.channel_ids)
         return len(created) + len(samples)
 
     def refresh(self):
