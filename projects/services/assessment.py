@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import NoReverseMatch, reverse
 
 from projects.core.months import previous_month
@@ -196,16 +196,19 @@ def station_rows(months):
     assessments = list(
         MonthlyAssessment.objects.filter(
             month__gte=previous_month(months[0]), month__lte=months[-1]
-        ).select_related("station")
+        )
     )
     attach_scores(assessments)
     shown = [a for a in assessments if a.month >= months[0]]
     attach_trends(shown, earlier=assessments)
+    # Every station, and the other units assessed: one instance each (not one an assessment).
+    assessed = {a.station_id for a in shown}
     stations = {
-        unit.pk: unit for unit in ResponsibleUnit.objects.filter(kind=ResponsibleUnit.Kind.STATION)
+        unit.pk: unit
+        for unit in ResponsibleUnit.objects.filter(
+            Q(kind=ResponsibleUnit.Kind.STATION) | Q(pk__in=assessed)
+        )
     }
-    for assessment in shown:
-        stations.setdefault(assessment.station_id, assessment.station)
     cells = defaultdict(dict)
     for assessment in shown:
         cells[assessment.station_id][assessment.month] = assessment

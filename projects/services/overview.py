@@ -7,7 +7,7 @@ the number in all, so the page links to the full list instead of growing with th
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Case, Count, IntegerField, Q, Value, When, Window
+from django.db.models import Avg, Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from projects.core.months import month_bounds, this_month
@@ -38,11 +38,12 @@ class Names:
         return self.total - len(self.rows)
 
 
-def black_odorous_channels(limit=LIMIT):
+def black_odorous_channels(counts, limit=LIMIT):
     """The channels black-odorous by their current condition (the latest judgement of their
     samples, else the recorded condition: ``ChannelQuerySet.with_condition``), severe first,
     then light, then black-odorous but not graded, each by name; at most ``limit`` of them,
-    each with ``condition_label``, and the number in all. One query."""
+    each with ``condition_label`` (their own columns only, not their course on the map), and
+    the number in all, from ``counts`` (``black_odorous_counts``'s rows). One query."""
     worst_first = Case(
         *[
             When(current_condition=value, then=Value(rank))
@@ -53,12 +54,13 @@ def black_odorous_channels(limit=LIMIT):
     rows = list(
         Channel.objects.with_condition()
         .filter(current_condition__in=BLACK_ODOROUS)
-        .annotate(worst_first=worst_first, total=Window(Count("pk")))
+        .only("pk", "name", "condition")
+        .annotate(worst_first=worst_first)
         .order_by("worst_first", "name", "pk")[:limit]
     )
     for row in rows:
         row.condition_label = Channel.Condition(row.current_condition).label
-    return Names(rows, rows[0].total if rows else 0)
+    return Names(rows, sum(count for _, _, count, _ in counts))
 
 
 def black_odorous_counts(condition_counts):

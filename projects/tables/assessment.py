@@ -4,7 +4,8 @@ deductions, and the assessment items."""
 import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -36,17 +37,23 @@ def signed(change):
     return text
 
 
+TRENDS = {
+    "up": ("↑", _("Up on the previous month")),
+    "down": ("↓", _("Down on the previous month")),
+    "flat": ("→", _("Same as the previous month")),
+}
+
+
+def trend_direction(change):
+    return "up" if change > 0 else "down" if change < 0 else "flat"
+
+
 def trend_mark(change):
     """↑ +2.5, ↓ −3 or → 0, coloured by direction; empty when there is nothing to compare."""
     if change is None:
         return ""
-    direction, arrow, title = (
-        ("up", "↑", _("Up on the previous month"))
-        if change > 0
-        else ("down", "↓", _("Down on the previous month"))
-        if change < 0
-        else ("flat", "→", _("Same as the previous month"))
-    )
+    direction = trend_direction(change)
+    arrow, title = TRENDS[direction]
     return format_html(
         '<span class="trend trend-{}" title="{}">{} {}</span>',
         direction,
@@ -142,14 +149,24 @@ class MonthColumn(tables.Column):
         assessment = record.cell(self.month)
         if assessment is None:
             return table.texts["na"]
-        return format_html(
-            '<a class="score score-{}" href="{}">{}</a><small class="fee" title="{}">{}</small>{}',
-            band_class(assessment.fee_percent),
-            path_of("projects:assessment-detail", assessment.pk),
-            score_text(assessment.score),
-            table.texts["fee"],
-            fee_text(assessment.fee_percent),
-            trend_mark(assessment.change),
+        change = assessment.change
+        mark = ""
+        if change is not None:
+            direction = trend_direction(change)
+            arrow, title = table.texts["trends"][direction]
+            mark = (
+                f'<span class="trend trend-{direction}" title="{title}">'
+                f"{arrow} {signed(change)}</span>"
+            )
+        # Hundreds of cells a page: each is the table's texts (escaped once, in the table),
+        # figures and a path of digits, put together as one safe string (``trend_mark``'s
+        # and ``format_html``'s markup), not each part escaped again in each cell.
+        return mark_safe(
+            f'<a class="score score-{band_class(assessment.fee_percent)}" '
+            f'href="{escape(path_of("projects:assessment-detail", assessment.pk))}">'
+            f"{score_text(assessment.score)}</a>"
+            f'<small class="fee" title="{table.texts["fee"]}">'
+            f"{fee_text(assessment.fee_percent)}</small>{mark}"
         )
 
     def value(self, record):
@@ -195,7 +212,10 @@ class AssessmentGridTable(tables.Table):
         # (and the links' URL reversed once: core.links), not once per cell.
         self.texts = {
             "na": format_html('<span class="na">{}</span>', NOT_ASSESSED),
-            "fee": str(_("Share of the monthly maintenance fee earned")),
+            "fee": escape(_("Share of the monthly maintenance fee earned")),
+            "trends": {
+                direction: (arrow, escape(title)) for direction, (arrow, title) in TRENDS.items()
+            },
         }
         extra = [(f"m{month:%Y%m}", MonthColumn(month)) for month in months]
         super().__init__(rows, extra_columns=extra, sequence=("station", "...", "trend"), **kwargs)

@@ -38,6 +38,7 @@ class DashboardView(LoginRequiredMixin, TablesMixin, TemplateView):
         stats = summary.stream_stats()
         policies = summary.policies()
         remediation = summary.remediation()
+        black_odorous_counts = overview.black_odorous_counts(remediation["conditions"])
         target_counts = overview.target_counts()
         attention = summary.attention(
             self.request.user, missed_targets=target_counts[TargetStatus.MISSED]
@@ -52,8 +53,8 @@ class DashboardView(LoginRequiredMixin, TablesMixin, TemplateView):
             campaigns=[p for p in policies if p.kind == Policy.Kind.CAMPAIGN],
             regulations=[p for p in policies if p.kind == Policy.Kind.REGULATION],
             attention=attention,
-            black_odorous=overview.black_odorous_channels(),
-            black_odorous_counts=overview.black_odorous_counts(remediation["conditions"]),
+            black_odorous=overview.black_odorous_channels(black_odorous_counts),
+            black_odorous_counts=black_odorous_counts,
             overdue=overview.overdue(tasks=overdue_task_count(attention)),
             this_month=this_month(),
             complaint_figures=overview.complaint_figures(),
