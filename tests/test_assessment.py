@@ -230,6 +230,33 @@ class ListPageTests(AssessmentTestCase):
         with self.assertNumQueries(8):  # a chosen year needs no query for the months
             self.client.get(self.url, {"year": "2017"})
 
+    def test_a_page_of_stations_reads_its_own_rows_in_order(self):
+        for index in range(30):  # more than a page of 25
+            unit = ResponsibleUnit.objects.create(name=f"测试市政站{index:02d}", kind="station")
+            monthly = MonthlyAssessment.objects.create(station=unit, month=JUNE)
+            deduct(monthly, "B1", occurrences=index % 4 + 1)
+        self.client.force_login(self.viewer)
+        _header, everything = self.table_values(self.client.get(self.url))  # the download's
+        self.assertEqual(len(everything), 32)
+
+        def page(**query):
+            """{station: the values of its months and trend} of the page, in its order."""
+            table = self.client.get(self.url, query).context["tables"]["assessments"]
+            names = [column.name for column in table.columns]
+            return {
+                row.get_cell_value("station"): [row.get_cell_value(n) for n in names[1:]]
+                for row in table.paginated_rows
+            }
+
+        first, second = page(), page(**{"assessments-page": 2})
+        self.assertEqual(len(first), 25)
+        # Every station once, by name, each with the download's figures.
+        self.assertEqual(list(first) + list(second), list(everything))
+        self.assertEqual({**first, **second}, everything)
+        # Sorted by station, last first: the page holds the last 25 stations.
+        last_first = page(**{"assessments-sort": "-station"})
+        self.assertEqual(list(last_first), sorted(everything, reverse=True)[:25])
+
     def test_it_sends_anonymous_users_to_log_in(self):
         response = self.client.get(self.url)
         self.assertRedirects(response, f"{reverse('login')}?next={self.url}")

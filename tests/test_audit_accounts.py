@@ -9,6 +9,7 @@ from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -106,6 +107,8 @@ class UserRoleAndUnitHistoryTests(AuditTestCase):
     def test_it_shows_the_users_history_page_in_the_same_queries_for_more_unit_changes(self):
         profile = Profile.objects.create(user=self.clerk, unit=self.east)
         url = admin_url(User, "history", self.clerk.pk)
+        # The admin's content type of users is read once a process (run alone, by this test).
+        ContentType.objects.get_for_model(User)
         for unit_changes in (1, 3):
             with self.subTest(unit_changes=unit_changes):
                 # Session, admin user; the profile's history rows with who made them, the

@@ -188,29 +188,67 @@ def months_shown(year=None, count=12):
 
 
 def station_rows(months):
-    """One row per municipal station (and per other unit assessed in ``months``), each with its
-    scored assessments of ``months`` and their trend: three queries whatever the number of
-    stations and months."""
-    if not months:
-        return []
-    assessments = list(
-        MonthlyAssessment.objects.filter(
-            month__gte=previous_month(months[0]), month__lte=months[-1]
+    """One row per municipal station (and per other unit assessed in ``months``), by name,
+    each with its scored assessments of ``months`` and their trend (``StationRows``): one
+    query for the stations, three for the rows of a page, whatever their number."""
+    return StationRows(months)
+
+
+class StationRows:
+    """The grid's rows as a sequence a paginated table reads a page of at a time: its length
+    is the stations' number; a slice reads the assessments of its stations alone (of the
+    months shown and the month before, for the trend)."""
+
+    def __init__(self, months):
+        self.months = months
+        self._units = None
+
+    def units(self):
+        if self._units is None:
+            units = []
+            if self.months:
+                assessed = MonthlyAssessment.objects.filter(
+                    month__gte=self.months[0], month__lte=self.months[-1]
+                ).values("station")
+                units = list(
+                    ResponsibleUnit.objects.filter(
+                        Q(kind=ResponsibleUnit.Kind.STATION) | Q(pk__in=assessed)
+                    )
+                )
+            self._units = sorted(units, key=lambda unit: unit.name)
+        return self._units
+
+    def sort(self, key, reverse=False):
+        """In the order of ``key`` (a row's key: the table's sort by station reads the unit
+        alone)."""
+        self.units().sort(key=lambda unit: key(StationRow(unit, {})), reverse=reverse)
+
+    def __len__(self):
+        return len(self.units())
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key : key + 1][0]
+        return self._rows(self.units()[key])
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def _rows(self, units):
+        if not units:
+            return []
+        months = self.months
+        assessments = list(
+            MonthlyAssessment.objects.filter(
+                station__in=[unit.pk for unit in units],
+                month__gte=previous_month(months[0]),
+                month__lte=months[-1],
+            )
         )
-    )
-    attach_scores(assessments)
-    shown = [a for a in assessments if a.month >= months[0]]
-    attach_trends(shown, earlier=assessments)
-    # Every station, and the other units assessed: one instance each (not one an assessment).
-    assessed = {a.station_id for a in shown}
-    stations = {
-        unit.pk: unit
-        for unit in ResponsibleUnit.objects.filter(
-            Q(kind=ResponsibleUnit.Kind.STATION) | Q(pk__in=assessed)
-        )
-    }
-    cells = defaultdict(dict)
-    for assessment in shown:
-        cells[assessment.station_id][assessment.month] = assessment
-    rows = [StationRow(unit, cells[pk]) for pk, unit in stations.items()]
-    return sorted(rows, key=lambda row: row.station.name)
+        attach_scores(assessments)
+        shown = [a for a in assessments if a.month >= months[0]]
+        attach_trends(shown, earlier=assessments)
+        cells = defaultdict(dict)
+        for assessment in shown:
+            cells[assessment.station_id][assessment.month] = assessment
+        return [StationRow(unit, cells[unit.pk]) for unit in units]

@@ -13,6 +13,7 @@ from projects.core import formatting
 from projects.core.links import path_of
 from projects.models import AssessmentItem, Deduction
 from projects.services.assessment import complaint_url
+from projects.tables.paged import SequenceData
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}, "tf": {"class": "num"}}
 NOT_ASSESSED = _("not assessed")
@@ -218,7 +219,12 @@ class AssessmentGridTable(tables.Table):
             },
         }
         extra = [(f"m{month:%Y%m}", MonthColumn(month)) for month in months]
-        super().__init__(rows, extra_columns=extra, sequence=("station", "...", "trend"), **kwargs)
+        super().__init__(
+            SequenceData(rows),
+            extra_columns=extra,
+            sequence=("station", "...", "trend"),
+            **kwargs,
+        )
 
     def render_station(self, record):
         return station_link(record.station)

@@ -4,14 +4,8 @@ at a time from the database (``ItemRows``), in the order of every list: overdue 
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_tables2.data import TableListData
 
-
-class ItemData(TableListData):
-    """``ItemRows`` as they are: a page is read when the table asks for it, never the whole."""
-
-    def __init__(self, rows):
-        self.data = rows
+from projects.tables.paged import SequenceData
 
 
 class AttentionTable(tables.Table):
@@ -26,7 +20,7 @@ class AttentionTable(tables.Table):
         attrs = {"class": "attention-table"}
 
     def __init__(self, data, *args, all_units=True, **kwargs):
-        super().__init__(ItemData(data), *args, **kwargs)
+        super().__init__(SequenceData(data), *args, **kwargs)
         if not all_units:
             self.columns.hide("unit")
 

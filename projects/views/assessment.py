@@ -33,7 +33,9 @@ def fee_rule_context():
 
 class AssessmentListView(LoginRequiredMixin, TablesMixin, TemplateView):
     """Stations (rows) across months (columns): score, fee and the change on the month before.
-    The latest twelve months with assessments, or the twelve months of ``?year=``."""
+    The latest twelve months with assessments, or the twelve months of ``?year=``. A page of
+    stations at a time (``services.assessment.StationRows`` reads only its stations'
+    assessments); the download holds them all."""
 
     template_name = "projects/assessment/list.html"
     export_name = "assessments"
