@@ -3,6 +3,7 @@ digests, in the user's scope, overdue first, filtered by kind and severity as th
 them, paginated in the database; and its query count, which does not grow with the data."""
 
 import re
+from collections import Counter
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -141,6 +142,29 @@ class ItemRowsSliceTests(AlertsWorld):
         ]:
             with self.subTest(start=start, stop=stop):
                 self.assertEqual(self.keys(rows[start:stop]), whole[start:stop])
+
+    def test_the_counts_are_the_whole_lists_tally_of_every_kind_and_severity(self):
+        add_more(self, 6)
+        for selection in ({}, {"unit": self.unit_a}, {"severity": Severity.DUE_SOON}):
+            with self.subTest(selection=selection):
+                rows = ItemRows(self.today, 7, **selection)
+                alerts = needs_attention(self.today, 7, unit=selection.get("unit"))
+                tally = Counter(
+                    (item.kind, item.severity)
+                    for group in alerts.groups
+                    for item in group.items
+                    if item.severity == selection.get("severity", item.severity)
+                )
+                self.assertEqual(rows.counts, dict(tally))
+        # Among them a kind of one severity, of another, and of two (the rows less the overdue).
+        counted = ItemRows(self.today, 7).counts
+        for key in [
+            (Kind.PATROL, Severity.OVERDUE),
+            (Kind.GRADE, Severity.WORSENED),
+            (Kind.TASK, Severity.OVERDUE),
+            (Kind.TASK, Severity.DUE_SOON),
+        ]:
+            self.assertIn(key, counted)
 
     def test_the_first_items_read_no_severity_that_cannot_be_among_them(self):
         add_more(self, 12)  # more than ten overdue items: tasks and unpatrolled channels

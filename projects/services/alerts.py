@@ -32,6 +32,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Case, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
@@ -389,6 +390,46 @@ class ItemRows:
         return iter(self[:])
 
 
+def _constant(expression):
+    """A rule's constant column (its kind): a code's own value, written into the SQL."""
+    value = expression.value
+    if not (isinstance(value, str) and value.replace("_", "").isalnum()):
+        raise ValueError(f"not a kind: {value!r}")
+    return value
+
+
+def _possible(expression):
+    """The severities a rule's severity column can take, in the list's order: its constant, or
+    the results of its CASE (``alert_rules._timing``); None when it is neither."""
+    if isinstance(expression, Value):
+        values = {expression.value}
+    elif isinstance(expression, Case) and isinstance(expression.default, Value):
+        results = [when.result for when in expression.cases]
+        if not all(isinstance(result, Value) for result in results):
+            return None
+        values = {result.value for result in results} | {expression.default.value}
+    else:
+        return None
+    return [severity for severity in Severity.values if severity in values]
+
+
+def _numbers(possible):
+    """One number per severity, in the list's order: 0 for one the rule cannot give, the rows
+    less the others' for the last it can (its severity column is not worked out again for
+    every row), each other one counted."""
+    if possible is None:
+        possible = Severity.values
+    counted = {
+        severity: f"COUNT(*) FILTER (WHERE item_severity = '{severity}')"
+        for severity in possible[:-1]
+    }
+    rest = " - ".join(["COUNT(*)", *counted.values()])
+    return ", ".join(
+        counted.get(severity, rest if severity == possible[-1] else "0")
+        for severity in Severity.values
+    )
+
+
 def counting_sql(querysets):
     """The SQL and parameters that count the rows of ``querysets`` (``by_kind(…,
     columns=COUNTED)``'s values) by kind and severity, a row (kind, one number per severity)
@@ -398,10 +439,9 @@ def counting_sql(querysets):
     params = []
     for rows in querysets.values():
         sql, part_params = rows.query.sql_with_params()
-        numbers = ", ".join(
-            f"COUNT(*) FILTER (WHERE item_severity = '{severity}')" for severity in Severity.values
-        )
-        parts.append(f"SELECT MIN(item_kind), {numbers} FROM ({sql}) items")
+        kind = _constant(rows.query.annotations["item_kind"])
+        possible = _possible(rows.query.annotations["item_severity"])
+        parts.append(f"SELECT '{kind}', {_numbers(possible)} FROM ({sql}) items")
         params.extend(part_params)
     if not parts:
         return "SELECT NULL WHERE 1 = 0", []
