@@ -161,6 +161,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with the plain widgets written in Python (the same HTML, fewer
+# templates: projects/forms/renderer.py).
+FORM_RENDERER = "projects.forms.renderer.FormRenderer"
+
 WSGI_APPLICATION = "waterworks.wsgi.application"
 
 # SQLite file by default so a checkout just works; PostgreSQL whenever DATABASE_URL is set.
