@@ -149,12 +149,8 @@ def _writers():
     }
     for kind in INPUT_TYPES:
         if _source(f"{kind}.html") == INCLUDE_INPUT:
-            writers[f"django/forms/widgets/{kind}.html"] = _included_input
+            writers[f"django/forms/widgets/{kind}.html"] = _input
     return writers
-
-
-def _included_input(widget):
-    return _input(widget) + "\n"
 
 
 class FormRenderer(DjangoTemplates):

@@ -9,6 +9,20 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+def stored_before_save(instance, using, *fields):
+    """``fields`` of ``instance`` as stored before the save under way (a tuple), for a signal
+    handler to read again what the record leaves; None for a new record."""
+    if instance._state.adding or instance.pk is None:
+        return None
+    return (
+        type(instance)
+        ._base_manager.using(using)
+        .filter(pk=instance.pk)
+        .values_list(*fields)
+        .first()
+    )
+
+
 def count_of(queryset, outer_field, field="pk", distinct=False):
     """A correlated ``COUNT`` subquery: rows of ``queryset`` whose ``outer_field`` is the outer
     row's pk (0 when none), counting ``field`` (distinct values with ``distinct``). Unlike

@@ -139,7 +139,7 @@ class Channel(Sourced):
     # day. Kept as samples and points are written, and read again after the channel is saved
     # (a form or a history revert holding older figures; ``projects.services.round_latest``),
     # so a class target is judged from three columns (``projects.services.water_targets``).
-    # Not shown in its history (``projects.services.history``).
+    # Not shown in its history (``projects.services.history`` reads ``KEPT_FIELDS``).
     latest_round_at = models.DateTimeField(
         _("latest sampling round"), null=True, blank=True, editable=False
     )
@@ -159,6 +159,8 @@ class Channel(Sourced):
         blank=True,
         editable=False,
     )
+
+    KEPT_FIELDS = ("latest_round_at", "latest_round_do_min", "latest_round_nh3n_max")
 
     objects = ChannelQuerySet.as_manager()
     history = HistoricalRecords()

@@ -187,17 +187,12 @@ def months_shown(year=None, count=12):
     return sorted(latest)
 
 
-def station_rows(months):
-    """One row per municipal station (and per other unit assessed in ``months``), by name,
-    each with its scored assessments of ``months`` and their trend (``StationRows``): one
-    query for the stations, three for the rows of a page, whatever their number."""
-    return StationRows(months)
-
-
 class StationRows:
-    """The grid's rows as a sequence a paginated table reads a page of at a time: its length
-    is the stations' number; a slice reads the assessments of its stations alone (of the
-    months shown and the month before, for the trend)."""
+    """The grid's rows: one per municipal station (and per other unit assessed in ``months``),
+    by name, each with its scored assessments of ``months`` and their trend; a sequence a
+    paginated table reads a page of at a time. Its length is the stations' number (one query);
+    a slice reads the assessments of its stations alone (of the months shown and the month
+    before, for the trend; two queries whatever their number)."""
 
     def __init__(self, months):
         self.months = months

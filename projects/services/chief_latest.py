@@ -9,6 +9,7 @@ statement for all of them after: a backup's restore recomputes (``backup.restore
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from projects.models import ChiefAssignment, ChiefInspection
+from projects.models.base import stored_before_save
 from projects.models.chiefs import TERM_INSPECTION_FIELDS
 
 
@@ -23,14 +24,9 @@ def _terms(using, pairs):
 
 def inspection_before_save(sender, instance, raw, using, **kwargs):
     """The chief and channel the inspection had, so that the terms it leaves are read again."""
-    instance._chief_pair_before = None
-    if not raw and not instance._state.adding and instance.pk is not None:
-        instance._chief_pair_before = (
-            ChiefInspection._base_manager.using(using)
-            .filter(pk=instance.pk)
-            .values_list("chief_id", "channel_id")
-            .first()
-        )
+    instance._chief_pair_before = (
+        None if raw else stored_before_save(instance, using, "chief_id", "channel_id")
+    )
 
 
 def inspection_saved(sender, instance, raw, using, **kwargs):

@@ -11,15 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Bookkeeping fields that say nothing to a reader.
-# Bookkeeping, and figures kept beside the record (read from other records, not edited).
-HIDDEN_FIELDS = {
-    "id",
-    "version",
-    "project_ptr",
-    "latest_round_at",
-    "latest_round_do_min",
-    "latest_round_nh3n_max",
-}
+HIDDEN_FIELDS = {"id", "version", "project_ptr"}
 
 KIND_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
@@ -41,13 +33,15 @@ class Change:
 
 def tracked_fields(history_model):
     """The model fields a historical row copies (not those its history excludes), less
-    bookkeeping."""
+    bookkeeping and the figures the model keeps beside the record (its ``KEPT_FIELDS``: read
+    from other records, not edited)."""
     model = history_model.instance_type
     copied = {f.name for f in history_model._meta.fields}
+    hidden = HIDDEN_FIELDS | set(getattr(model, "KEPT_FIELDS", ()))
     return [
         f
         for f in model._meta.concrete_fields
-        if f.name in copied and f.name not in HIDDEN_FIELDS and not f.name.endswith("_ptr")
+        if f.name in copied and f.name not in hidden and not f.name.endswith("_ptr")
     ]
 
 

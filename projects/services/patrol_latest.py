@@ -6,6 +6,7 @@ being loaded (fixtures), the code. Writes in bulk keep it through the records' q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from projects.models import PatrolPost, PatrolRecord
+from projects.models.base import stored_before_save
 from projects.models.patrols import PostChannelPatrol
 
 
@@ -20,15 +21,7 @@ def _pair(record):
 
 def record_before_save(sender, instance, raw, using, **kwargs):
     """The place and post the record had, so that the one it leaves is read again too."""
-    instance._patrol_pair_before = None
-    if not instance._state.adding and instance.pk is not None:
-        before = (
-            PatrolRecord._base_manager.using(using)
-            .filter(pk=instance.pk)
-            .values_list("post_id", "channel_id")
-            .first()
-        )
-        instance._patrol_pair_before = before
+    instance._patrol_pair_before = stored_before_save(instance, using, "post_id", "channel_id")
 
 
 def record_saved(sender, instance, raw, using, **kwargs):

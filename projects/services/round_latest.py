@@ -22,6 +22,7 @@ from django.db.models.functions import TruncDate
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from projects.models import Channel, Sample, SamplingPoint
+from projects.models.base import stored_before_save
 
 LOCAL_ZONE = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 MEASURED = Q(do_mg_l__isnull=False) | Q(nh3n_mg_l__isnull=False)
@@ -84,14 +85,8 @@ def _channel_of_point(using, point_id):
 
 def sample_before_save(sender, instance, raw, using, **kwargs):
     """The point the sample had, so that the channel it leaves is read again."""
-    instance._round_point_before = None
-    if not raw and not instance._state.adding and instance.pk is not None:
-        instance._round_point_before = (
-            Sample._base_manager.using(using)
-            .filter(pk=instance.pk)
-            .values_list("point_id", flat=True)
-            .first()
-        )
+    before = None if raw else stored_before_save(instance, using, "point_id")
+    instance._round_point_before = before and before[0]
 
 
 def sample_saved(sender, instance, raw, using, **kwargs):
@@ -141,9 +136,8 @@ def sample_deleted(sender, instance, using, origin=None, **kwargs):
 
 
 def point_before_save(sender, instance, raw, using, **kwargs):
-    instance._round_channel_before = None
-    if not raw and not instance._state.adding and instance.pk is not None:
-        instance._round_channel_before = _channel_of_point(using, instance.pk)
+    before = None if raw else stored_before_save(instance, using, "channel_id")
+    instance._round_channel_before = before and before[0]
 
 
 def point_saved(sender, instance, raw, using, created, **kwargs):

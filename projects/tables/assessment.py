@@ -49,19 +49,24 @@ def trend_direction(change):
     return "up" if change > 0 else "down" if change < 0 else "flat"
 
 
-def trend_mark(change):
-    """↑ +2.5, ↓ −3 or → 0, coloured by direction; empty when there is nothing to compare."""
+def escaped_trends():
+    """``TRENDS`` with their titles translated and escaped (once for a table of many cells)."""
+    return {direction: (arrow, escape(title)) for direction, (arrow, title) in TRENDS.items()}
+
+
+def trend_html(change, trends):
+    """The mark of ``change`` with ``escaped_trends()``'s texts; empty when there is nothing
+    to compare (every part is escaped or figures)."""
     if change is None:
         return ""
     direction = trend_direction(change)
-    arrow, title = TRENDS[direction]
-    return format_html(
-        '<span class="trend trend-{}" title="{}">{} {}</span>',
-        direction,
-        title,
-        arrow,
-        signed(change),
-    )
+    arrow, title = trends[direction]
+    return f'<span class="trend trend-{direction}" title="{title}">{arrow} {signed(change)}</span>'
+
+
+def trend_mark(change):
+    """↑ +2.5, ↓ −3 or → 0, coloured by direction; empty when there is nothing to compare."""
+    return mark_safe(trend_html(change, escaped_trends()))
 
 
 def trend_value(change):
@@ -150,15 +155,7 @@ class MonthColumn(tables.Column):
         assessment = record.cell(self.month)
         if assessment is None:
             return table.texts["na"]
-        change = assessment.change
-        mark = ""
-        if change is not None:
-            direction = trend_direction(change)
-            arrow, title = table.texts["trends"][direction]
-            mark = (
-                f'<span class="trend trend-{direction}" title="{title}">'
-                f"{arrow} {signed(change)}</span>"
-            )
+        mark = trend_html(assessment.change, table.texts["trends"])
         # Hundreds of cells a page: each is the table's texts (escaped once, in the table),
         # figures and a path of digits, put together as one safe string (``trend_mark``'s
         # and ``format_html``'s markup), not each part escaped again in each cell.
@@ -214,9 +211,7 @@ class AssessmentGridTable(tables.Table):
         self.texts = {
             "na": format_html('<span class="na">{}</span>', NOT_ASSESSED),
             "fee": escape(_("Share of the monthly maintenance fee earned")),
-            "trends": {
-                direction: (arrow, escape(title)) for direction, (arrow, title) in TRENDS.items()
-            },
+            "trends": escaped_trends(),
         }
         extra = [(f"m{month:%Y%m}", MonthColumn(month)) for month in months]
         super().__init__(

@@ -61,7 +61,7 @@ class AssessmentListView(LoginRequiredMixin, TablesMixin, TemplateView):
 
     def build_tables(self):
         months = self.get_months()
-        rows = assessment.station_rows(months)
+        rows = assessment.StationRows(months)
         return {"assessments": AssessmentGridTable(rows, months)}
 
     def get_context_data(self, **kwargs):
