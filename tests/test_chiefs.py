@@ -7,6 +7,7 @@ import datetime
 import io
 import re
 
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -286,6 +287,25 @@ class PageTests(ChiefTestCase):
         response = self.client.get(url, {"q": "区河长", "_export": "csv"})
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual(rows[1][3], "、".join(f"区渠{i}（区级）" for i in range(8)))
+
+    def test_the_registers_channel_links_lead_to_each_channel_and_escape_its_name(self):
+        hostile = Channel.objects.create(name='<b>乙&"渠</b>', maintaining_unit=self.unit_a)
+        term(self.in_time, hostile, Level.VILLAGE, self.today - days(3))
+        self.client.force_login(self.viewer)
+        url = reverse("projects:chief-list")
+        page = self.client.get(url, {"q": "赵河长"}).content.decode()
+        links = re.findall(r'<a href="([^"]+)">([^<]+)</a>（村居级）', page)
+        self.assertCountEqual(
+            links,
+            [
+                (hostile.get_absolute_url(), "&lt;b&gt;乙&amp;&quot;渠&lt;/b&gt;"),
+                (self.ch_b.get_absolute_url(), "乙河涌"),
+            ],
+        )
+        self.assertNotIn("<b>乙", page)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = self.client.get(url, {"q": "赵河长"})
+        self.assertContains(english, "乙河涌</a>（Village level）")
 
     def test_the_chiefs_page_shows_each_term_with_its_frequency_and_flag(self):
         self.client.force_login(self.viewer)

@@ -36,3 +36,10 @@ def path_of(name, pk):
     if path is None:
         raise NoReverseMatch(name)
     return path
+
+
+def path_maker(name):
+    """A function giving the path of url ``name`` for a primary key: ``reverse()`` and the
+    look-up of the pattern once for a whole list of links."""
+    head, tail = path_of(name, _MARK).split(str(_MARK), 1)
+    return lambda pk: f"{head}{pk}{tail}"

@@ -43,7 +43,13 @@ def chiefs_for_list(today=None, first=None):
     ``first`` of them: a district chief may hold hundreds)."""
     today = today or timezone.localdate()
     serving = ChiefAssignment.objects.serving(today)
-    terms = serving.select_related("channel").order_by("level", "channel__name", "pk")
+    # Only what the register names: a term's level and its channel's name (not the channel's
+    # other columns nor its map geometry).
+    terms = (
+        serving.select_related("channel")
+        .only("chief", "level", "channel__name")
+        .order_by("level", "channel__name", "pk")
+    )
     if first is not None:
         terms = terms[:first]
     return RiverChief.objects.annotate(

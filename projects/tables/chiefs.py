@@ -1,12 +1,14 @@
 """River chiefs: the register, a chief's terms with the missed flag, a chief's inspections."""
 
 import django_tables2 as tables
-from django.utils.html import format_html, format_html_join
+from django.utils.functional import cached_property
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from projects.core.links import path_of
+from projects.core.links import path_maker, path_of
 from projects.models import ChiefAssignment, ChiefInspection, RiverChief
 from projects.tables.columns import DateColumn
 
@@ -17,6 +19,7 @@ NEVER = _("never")
 MISSED = _("Missed")
 IN_TIME = _("In time")
 NOT_SERVING = _("Not serving")
+LEVEL_FIELD = ChiefAssignment._meta.get_field("level")
 
 
 def every(days):
@@ -44,22 +47,22 @@ class RiverChiefTable(tables.Table):
         fields = ("name", "position", "phone", "channels", "serving_count", "missed_count")
         order_by = ("name",)
 
+    @cached_property
+    def _channel_link(self):
+        """How a term is named in the row: its channel's link and its level, the level's
+        labels in the page's language and the channel's path worked out once a page."""
+        levels = {value: escape(label) for value, label in LEVEL_FIELD.choices}
+        channel_path = path_maker("projects:channel-detail")
+        return lambda t: (
+            f'<a href="{channel_path(t.channel_id)}">{escape(t.channel.name)}</a>'
+            f"（{levels[t.level]}）"
+        )
+
     def render_channels(self, record):
         shown = record.serving_terms[:CHANNELS_SHOWN]
         if not shown:
             return "—"
-        names = format_html_join(
-            "、",
-            '<a href="{}">{}</a>（{}）',
-            (
-                (
-                    path_of("projects:channel-detail", t.channel_id),
-                    t.channel.name,
-                    t.get_level_display(),
-                )
-                for t in shown
-            ),
-        )
+        names = mark_safe("、".join(map(self._channel_link, shown)))
         more = record.serving_count - len(shown)
         if more <= 0:
             return names
