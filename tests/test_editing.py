@@ -113,6 +113,15 @@ class TaskUpdateTests(EditingTestCase):
             self.assertContains(history, "已办结")
             evidence = self.client.get(reverse("projects:task-evidence", args=[self.task_a.pk]))
             self.assertEqual(b"".join(evidence.streaming_content), PDF)
+            # The task's row on the channel page: update, evidence and history, in that order.
+            page = self.client.get(self.g105.get_absolute_url()).content.decode()
+            pk = self.task_a.pk
+            self.assertIn(
+                f'<a href="/tasks/{pk}/edit/" class="button">更新</a> '
+                f'<a href="/tasks/{pk}/evidence/" class="">佐证材料</a> '
+                f'<a href="/tasks/{pk}/history/" class="">变更记录</a>',
+                page,
+            )
             self.client.logout()
             evidence = self.client.get(reverse("projects:task-evidence", args=[self.task_a.pk]))
             self.assertEqual(evidence.status_code, 302)

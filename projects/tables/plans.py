@@ -2,10 +2,12 @@
 empty field says 原文未载明 on a row citing the article, 未填写 on the office's own."""
 
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.functional import cached_property
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from projects.core.links import path_maker
 from projects.models import (
     Measure,
     Problem,
@@ -105,19 +107,25 @@ class TaskProgressTable(ScopedTable):
             "actions",
         )
 
-    def render_actions(self, record):
-        links = [(reverse("projects:task-history", args=[record.pk]), _("History"), "")]
-        if record.evidence:
-            links.insert(
-                0, (reverse("projects:task-evidence", args=[record.pk]), _("Evidence"), "")
-            )
-        if self.scope is not None and self.scope.can_update_task(record):
-            links.insert(
-                0, (reverse("projects:task-update", args=[record.pk]), _("Update"), "button")
-            )
-        return format_html_join(
-            " ", '<a href="{}" class="{}">{}</a>', ((u, c, t) for u, t, c in links)
+    @cached_property
+    def _task_link(self):
+        """A task's link to its page ``name`` (history, evidence, update): the page's path
+        and its label worked out once a table, not once a row."""
+        links = {"history": _("History"), "evidence": _("Evidence"), "update": _("Update")}
+        makers = {name: path_maker(f"projects:task-{name}") for name in links}
+        labels = {name: escape(label) for name, label in links.items()}
+        css = {"update": "button"}
+        return lambda name, pk: (
+            f'<a href="{makers[name](pk)}" class="{css.get(name, "")}">{labels[name]}</a>'
         )
+
+    def render_actions(self, record):
+        names = ["history"]
+        if record.evidence:
+            names.insert(0, "evidence")
+        if self.scope is not None and self.scope.can_update_task(record):
+            names.insert(0, "update")
+        return mark_safe(" ".join(self._task_link(name, record.pk) for name in names))
 
 
 class MeasureTable(tables.Table):
