@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from projects.core import formatting
-from projects.core.links import path_of
+from projects.core.links import path_maker
 from projects.models import AssessmentItem, Deduction
 from projects.services.assessment import complaint_url
 from projects.tables.paged import SequenceData
@@ -157,11 +157,11 @@ class MonthColumn(tables.Column):
             return table.texts["na"]
         mark = trend_html(assessment.change, table.texts["trends"])
         # Hundreds of cells a page: each is the table's texts (escaped once, in the table),
-        # figures and a path of digits, put together as one safe string (``trend_mark``'s
-        # and ``format_html``'s markup), not each part escaped again in each cell.
+        # figures and a path of digits (the table's ``assessment_path``), put together as one
+        # safe string, not each part escaped again in each cell.
         return mark_safe(
             f'<a class="score score-{band_class(assessment.fee_percent)}" '
-            f'href="{escape(path_of("projects:assessment-detail", assessment.pk))}">'
+            f'href="{table.assessment_path(assessment.pk)}">'
             f"{score_text(assessment.score)}</a>"
             f'<small class="fee" title="{table.texts["fee"]}">'
             f"{fee_text(assessment.fee_percent)}</small>{mark}"
@@ -213,6 +213,7 @@ class AssessmentGridTable(tables.Table):
             "fee": escape(_("Share of the monthly maintenance fee earned")),
             "trends": escaped_trends(),
         }
+        self.assessment_path = path_maker("projects:assessment-detail")
         extra = [(f"m{month:%Y%m}", MonthColumn(month)) for month in months]
         super().__init__(
             SequenceData(rows),

@@ -108,16 +108,19 @@ class TaskProgressTable(ScopedTable):
         )
 
     @cached_property
-    def _task_link(self):
-        """A task's link to its page ``name`` (history, evidence, update): the page's path
-        and its label worked out once a table, not once a row."""
-        links = {"history": _("History"), "evidence": _("Evidence"), "update": _("Update")}
-        makers = {name: path_maker(f"projects:task-{name}") for name in links}
-        labels = {name: escape(label) for name, label in links.items()}
-        css = {"update": "button"}
-        return lambda name, pk: (
-            f'<a href="{makers[name](pk)}" class="{css.get(name, "")}">{labels[name]}</a>'
-        )
+    def _task_links(self):
+        """A task's links by page, each a function of the task's pk: the page's path and its
+        label worked out once a table, not once a row."""
+
+        def link(name, label, css=""):
+            path, label = path_maker(f"projects:task-{name}"), escape(label)
+            return lambda pk: f'<a href="{path(pk)}" class="{css}">{label}</a>'
+
+        return {
+            "update": link("update", _("Update"), "button"),
+            "evidence": link("evidence", _("Evidence")),
+            "history": link("history", _("History")),
+        }
 
     def render_actions(self, record):
         names = ["history"]
@@ -125,7 +128,7 @@ class TaskProgressTable(ScopedTable):
             names.insert(0, "evidence")
         if self.scope is not None and self.scope.can_update_task(record):
             names.insert(0, "update")
-        return mark_safe(" ".join(self._task_link(name, record.pk) for name in names))
+        return mark_safe(" ".join(self._task_links[name](record.pk) for name in names))
 
 
 class MeasureTable(tables.Table):
